@@ -1,0 +1,92 @@
+"""Typed results of article analysis.
+
+These dataclasses are the only thing the rest of Dossier knows about the NLP: storage persists
+them, the renderer prints them, `python -m bot analyze --json` serialises them. They are plain,
+picklable values so they can cross the process boundary from an analysis worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ActorKind = Literal["person", "organization", "location"]
+ClaimKind = Literal["quote", "reported"]
+TagOrigin = Literal["explicit", "topic", "actor"]
+
+#: Text beyond this many characters is not analysed (the article is still stored whole).
+DEFAULT_MAX_CHARS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One real-world actor of an article, all its mentions merged."""
+
+    name: str
+    kind: ActorKind
+    mentions: int
+    role: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Something an actor (or an unnamed source) said or is reported to have said.
+
+    ``speaker`` is the speaker as a reader should see it: the canonical actor name when the speaker
+    was resolved to an actor, else the source as the text words it ("анонимный источник").
+    ``actor`` is the canonical actor name, or None for unnamed sources.
+    """
+
+    speaker: str | None
+    text: str
+    kind: ClaimKind
+    actor: str | None = None
+    sentence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A lowercase tag; ``name`` is Russian for topics, ``label_en`` the English label if known."""
+
+    name: str
+    label_en: str | None
+    origin: TagOrigin
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAnalysis:
+    """Everything Dossier files about one article."""
+
+    title: str | None
+    source: str | None
+    via: str | None
+    lead: str | None
+    summary: list[str]
+    actors: list[Actor]
+    claims: list[Claim]
+    tags: list[Tag]
+    language: str
+    truncated: bool = False
+    chars: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `analyze --json` shape (a contract: fields may be added, never renamed)."""
+        data = asdict(self)
+        data["actors"] = [{**asdict(a), "aliases": list(a.aliases)} for a in self.actors]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Input that cannot be analysed at all (empty, binary...), with a reason a user can read."""
+
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.error}
+
+
+AnalysisResult = ArticleAnalysis | Rejection
