@@ -1,0 +1,501 @@
+"""Who said what: direct quotes and reported speech, with the speaker resolved to an actor.
+
+The patterns are the handful Russian news use over and over: «...», — сообщил X; X: «...»;
+«..., — сказал X. — ...»; по словам X, ...; как утверждает X, ...; X заявил, что ...; ..., считает X.
+Matching runs over natasha's tokens (speech verbs by lemma, names by the merged mentions), so an
+inflected "Роберта Хэммонда" resolves to the actor "Роберт Хэммонд" without another lookup. Unnamed
+sources ("анонимный источник из дипломатических кругов") are kept as the text words them, in the
+nominative, with no actor: a reader still wants to see them, search must not pretend they are people.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analysis.entities import key
+from analysis.lexicon import ROLE_MODIFIERS, ROLE_NOUNS, SOURCE_NOUNS, SPEECH_VERBS
+from analysis.model import Claim
+from analysis.morph import to_nominative
+from analysis.state import Mention, State, Token
+
+if TYPE_CHECKING:
+    from analysis.pipeline import Pipeline
+
+_OPENERS = {"«": "»", "„": "“", "“": "”", '"': '"'}
+_DASH = "—–-"
+_ADDRESSEES = {
+    "издание", "газета", "журнал", "агентство", "телеканал", "радиостанция", "журналист", "репортёр",
+    "репортер", "корреспондент", "телевидение", "портал", "сайт", "интервью", "статья", "колонка",
+    "эфир", "материал", "беседа", "пресс-конференция", "брифинг",
+}
+_OUTLET_SPEAKERS = {"издание", "газета", "журнал", "агентство", "телеканал", "сми", "автор", "портал", "сайт"}
+_PRONOUNS = {"он", "она"}
+_REPORTED_LEADS = re.compile(
+    r"(?i:(?<![\w-])по\s+(?:(?:его|её|ее|их)\s+)?(?:словам|мнению|оценке|оценкам|утверждению|данным|информации|"
+    r"сведениям|прогнозам|заявлению|убеждению|версии)\b)"
+)
+_MIN_WORDS = 3
+_MAX_CHARS = 600
+
+
+@dataclass(slots=True)
+class _Draft:
+    start: int
+    speaker: str | None
+    actor: str | None
+    text: str
+    kind: str
+
+
+def is_speech(tok: Token) -> bool:
+    """A finite speech verb or a short adjective ("уверен"); participles and gerunds attribute nothing."""
+    if tok.lemma not in SPEECH_VERBS:
+        return False
+    if tok.pos == "VERB":
+        return tok.feats.get("VerbForm", "Fin") == "Fin"
+    return tok.pos == "ADJ" and tok.feats.get("Variant") == "Brev"
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Top-level quoted segments [open, close+1), nested quotes staying inside their parent.
+
+    „лапки“ close with “, which also opens English quotes: the stack tells them apart. Quotes never
+    cross a line break here; an unbalanced quote is dropped instead of eating the article.
+    """
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[int, str]] = []
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            stack.clear()
+            continue
+        if stack and ch == stack[-1][1]:
+            start, _ = stack.pop()
+            if not stack:
+                out.append((start, i + 1))
+        elif ch in _OPENERS:
+            if ch == '"' and (i + 1 >= len(text) or text[i + 1].isspace()):
+                continue
+            stack.append((i, _OPENERS[ch]))
+    return out
+
+
+class _Finder:
+    def __init__(self, state: State, pipeline: Pipeline, outlets: set[str]) -> None:
+        self.state = state
+        self.vocab = pipeline.morph_vocab
+        self.text = state.text
+        self.tokens = state.tokens
+        self.starts = [t.start for t in state.tokens]
+        self.sent_starts = [s.start for s in state.sents]
+        self.outlets = {key(o) for o in outlets if o}
+        self.mentions = sorted((m for m in state.mentions if m.actor >= 0), key=lambda m: m.start)
+        self.m_starts = [m.start for m in self.mentions]
+        self.index = {id(t): i for i, t in enumerate(state.tokens)}
+        self.drafts: list[_Draft] = []
+        self.used_verbs: set[int] = set()
+        self.quotes = find_quotes(state.text)
+        self.in_quote = [False] * len(state.tokens)
+        for qs, qe in self.quotes:
+            for i in self._tok_range(qs, qe):
+                self.in_quote[i] = True
+
+    # ------------------------------------------------------------------ helpers
+
+    def _tok_range(self, start: int, stop: int) -> range:
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, stop)
+        return range(first, last)
+
+    def _sent_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
+
+    def _mentions_in(self, start: int, stop: int) -> list[Mention]:
+        i = bisect.bisect_left(self.m_starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < stop:
+            if self.mentions[i].stop <= stop:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def _is_outlet(self, m: Mention) -> bool:
+        return key(m.name) in self.outlets or key(self.state.actors[m.actor].name) in self.outlets
+
+    def _speech_verb(self, rng: range) -> int | None:
+        for i in rng:
+            tok = self.tokens[i]
+            if is_speech(tok) and not self.in_quote[i]:
+                return i
+        return None
+
+    def _previous_speaker(self, pos: int) -> tuple[str | None, str | None] | None:
+        for d in reversed(self.drafts):
+            if d.start < pos and d.actor and self._sent_of(pos) - self._sent_of(d.start) <= 4:
+                return d.speaker, d.actor
+        i = bisect.bisect_left(self.m_starts, pos) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            first = self._tok_range(m.start, m.stop)
+            if m.kind == "person" and first and not self.in_quote[first[0]]:
+                name = self.state.actors[m.actor].name
+                return name, name
+            i -= 1
+        return None
+
+    def speaker(self, start: int, stop: int, verb: int | None = None) -> tuple[str | None, str | None] | None:
+        """Resolve the words of [start, stop) to (speaker, actor); None when nobody is named there."""
+        found = self._mentions_in(start, stop)
+        persons = [m for m in found if m.kind == "person"]
+        rng = self._tok_range(start, stop)
+        toks = [self.tokens[i] for i in rng if i != verb]
+        if persons:
+            nom = [m for m in persons if self.tokens[m.first].case == "Nom"]
+            m = (nom or persons)[0]
+            head = self.tokens[m.first - 1] if m.first > 0 else None
+            dependent = (
+                not nom
+                and head is not None
+                and head.pos == "NOUN"
+                and head.case == "Nom"
+                and (head.lemma in ROLE_NOUNS or head.lemma in SOURCE_NOUNS)
+            )
+            if not dependent:
+                name = self.state.actors[m.actor].name
+                return name, name
+            # "Представитель Путина подчеркнул": the speaker is the representative, not Putin.
+            phrase = " ".join(t.text for t in self.tokens[m.first - 1 : m.stop_token])
+            return phrase[:1].lower() + phrase[1:], None
+        words = [t for t in toks if t.pos not in ("PUNCT",)]
+        if any(t.lemma in _PRONOUNS and t.case == "Nom" for t in words[:2]):
+            return self._previous_speaker(start)
+        others = [m for m in found if not self._is_outlet(m)]
+        phrase = self._phrase(toks, {i for m in found if self._is_outlet(m) for i in range(m.first, m.stop_token)})
+        if phrase is not None:
+            return phrase
+        if others:
+            name = self.state.actors[others[0].actor].name
+            return name, name
+        return None
+
+    def _phrase(self, toks: list[Token], skip: set[int]) -> tuple[str | None, str | None] | None:
+        """An unnamed source as a nominative noun phrase ("два европейских чиновника")."""
+        index = self.index
+        head = None
+        for n, tok in enumerate(toks):
+            if index[id(tok)] in skip or (tok.lemma in _ADDRESSEES and tok.case in ("Dat", "Loc", "Ins", "Acc")):
+                continue
+            if tok.pos == "NOUN" and (tok.lemma in SOURCE_NOUNS or tok.lemma in ROLE_NOUNS):
+                if tok.case in ("Dat", "Ins"):
+                    continue
+                head = n
+                break
+        if head is None:
+            return None
+        if toks[head].lemma in _OUTLET_SPEAKERS:
+            return (None, None)
+        begin = head
+        while begin > 0 and toks[begin - 1].pos in ("ADJ", "NUM", "DET") and index[id(toks[begin - 1])] not in skip:
+            begin -= 1
+        end = head + 1
+        while end < len(toks) and end - begin < 8:
+            tok = toks[end]
+            if tok.pos in ("PUNCT", "VERB", "AUX", "SCONJ", "CCONJ") or index[id(tok)] in skip:
+                break
+            end += 1
+        phrase_toks = toks[begin:end]
+        words = []
+        head_case = toks[head].case
+        if any(t.pos == "NUM" for t in toks[begin:head]):
+            head_case = None  # "два европейских чиновника": the numeral governs the case; keep it
+        for n, tok in enumerate(phrase_toks):
+            agrees = begin + n <= head and tok.case == head_case and head_case in ("Gen", "Acc")
+            words.append(to_nominative(self.vocab, tok.text, tok.pos, tok.feats) if agrees else tok.text)
+        text = " ".join(words)
+        text = text[:1].lower() + text[1:] if text[1:2].islower() else text
+        role_holder = self._by_role(toks[head].lemma) if end - begin == 1 or toks[head].lemma in ROLE_NOUNS else None
+        if role_holder:
+            return role_holder, role_holder
+        return text, None
+
+    def _by_role(self, lemma: str) -> str | None:
+        """ "Президент заявил" names the one president of the article, if there is exactly one."""
+        if lemma not in ROLE_NOUNS:
+            return None
+        holders = [a.name for a in self.state.actors if a.kind == "person" and a.role and a.role.split()[0] == lemma]
+        return holders[0] if len(holders) == 1 else None
+
+    def add(self, start: int, speaker: tuple[str | None, str | None] | None, text: str, kind: str) -> None:
+        if speaker is None or (speaker[0] is None and speaker[1] is None):
+            return
+        text = re.sub(r"\s+", " ", text).strip(" ,;:—–-\n")
+        if len(text.split()) < _MIN_WORDS:
+            return
+        if len(text) > _MAX_CHARS:
+            text = text[:_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+        self.drafts.append(_Draft(start, speaker[0], speaker[1], text, kind))
+
+    # ------------------------------------------------------------------ quotes
+
+    def quotes_pass(self) -> None:
+        text = self.text
+        for qs, qe in self.quotes:
+            if qs < self.state.body_offset:
+                continue
+            inner = text[qs + 1 : qe - 1]
+            if len(inner.split()) < _MIN_WORDS:
+                continue
+            if self._interrupted(qs, qe):
+                continue
+            if self._attribution_after(qs, qe, inner):
+                continue
+            self._attribution_before(qs, qe, inner)
+
+    def _interrupted(self, qs: int, qe: int) -> bool:
+        """«Полагаю, в этом есть смысл, — сообщила изданию Стент. — Объект ...»."""
+        inner_start = qs + 1
+        inner = self.text[inner_start : qe - 1]
+        m = re.search(r"([,!?…])\s*[—–]\s*([^—–«»„“]{3,150}?)[.,:]\s*[—–]\s*", inner)
+        if not m:
+            return False
+        a_start, a_stop = inner_start + m.start(2), inner_start + m.end(2)
+        verb = self._speech_verb_any(self._tok_range(a_start, a_stop))
+        if verb is None:
+            return False
+        spk = self.speaker(a_start, a_stop, verb)
+        self.used_verbs.add(verb)
+        ended = inner[m.end(2) : m.end(2) + 1]
+        joint = ". " if ended == "." and m.group(1) == "," else m.group(1) + " "
+        self.add(qs, spk, inner[: m.start(1)] + joint + inner[m.end() :], "quote")
+        return True
+
+    def _speech_verb_any(self, rng: range) -> int | None:
+        for i in rng:
+            tok = self.tokens[i]
+            if is_speech(tok):
+                return i
+        return None
+
+    def _attribution_after(self, qs: int, qe: int, inner: str) -> bool:
+        m = re.match(r"[,.!?…]?\s*[—–]\s*", self.text[qe : qe + 5])
+        if not m:
+            return False
+        a_start = qe + m.end()
+        stop_m = re.search(r"[.!?:;«\n]|\s[—–]\s", self.text[a_start : a_start + 300])
+        a_stop = a_start + (stop_m.start() if stop_m else min(300, len(self.text) - a_start))
+        verb = self._speech_verb(self._tok_range(a_start, a_stop))
+        if verb is None:
+            return False
+        self.used_verbs.add(verb)
+        self.add(qs, self.speaker(a_start, a_stop, verb), inner, "quote")
+        return True
+
+    def _attribution_before(self, qs: int, qe: int, inner: str) -> bool:
+        before = self.text[max(0, qs - 300) : qs]
+        colon = re.search(r":\s*$", before)
+        if not colon:
+            return False
+        region_stop = qs - (len(before) - colon.start())
+        cut = max(before.rfind(ch, 0, colon.start()) for ch in ".!?»\n")
+        region_start = qs - len(before) + cut + 1
+        rng = self._tok_range(region_start, region_stop)
+        verb = self._speech_verb(rng)
+        if verb is not None:
+            self.used_verbs.add(verb)
+        spk = self.speaker(region_start, region_stop, verb)
+        if spk is None or (verb is None and spk[1] is None):
+            return False
+        self.add(qs, spk, inner, "quote")
+        return True
+
+    def block_quotes_pass(self) -> None:
+        """A paragraph ending in "X сказал:" quotes the next paragraph, with or without quote marks."""
+        text = self.text
+        for m in re.finditer(r"[^\n]*:[ \t]*\n+(?P<next>[^\n]+)", text):
+            line_start = m.start()
+            if line_start < self.state.body_offset:
+                continue
+            region_stop = text.rfind(":", line_start, m.start("next"))
+            line = text[line_start:region_stop]
+            ends = list(re.finditer(r"[.!?…][»\"”]?\s", line))
+            region_start = line_start + (ends[-1].end() if ends else 0)
+            verb = self._speech_verb(self._tok_range(region_start, region_stop))
+            if verb is None or verb in self.used_verbs:
+                continue
+            lead = _REPORTED_LEADS.search(line)
+            if lead and re.match(r"(?i:по\s+(его|её|ее)\s)", lead.group(0)):
+                spk = self._previous_speaker(region_start)
+            else:
+                spk = self.speaker(region_start, region_stop, verb)
+            nxt = m.group("next").strip()
+            if nxt[:1] in _OPENERS and nxt[-1:] in "»“”\".":
+                nxt = nxt.strip("«»„“”\"")
+            self.used_verbs.add(verb)
+            self.add(m.start("next"), spk, nxt, "quote")
+
+    # ------------------------------------------------------------------ reported speech
+
+    def reported_pass(self) -> None:
+        for n, sent in enumerate(self.state.sents):
+            if sent.start < self.state.body_offset:
+                continue
+            if n > 0 and self._about_this(n):
+                continue
+            self._by_words_of(sent.start, sent.stop)
+            self._as_says(sent.start, sent.stop)
+            self._says_that(sent.first_token, sent.stop_token)
+            self._trailing(sent.first_token, sent.stop_token)
+
+    def _about_this(self, n: int) -> bool:
+        """ "Об этом сообщил анонимный источник." attributes the previous sentence."""
+        sent = self.state.sents[n]
+        m = re.match(r"(?:Об этом|Это|Об этом же)\s+", sent.text)
+        if not m:
+            return False
+        rng = self._tok_range(sent.start + m.end(), sent.stop)
+        if not rng or not is_speech(self.tokens[rng[0]]):
+            return False
+        verb = rng[0]
+        end = re.search(r"[,:.;(]|\s(?:со ссылкой|в интервью)\s", self.text[self.tokens[verb].stop : sent.stop])
+        s_stop = self.tokens[verb].stop + (end.start() if end else sent.stop - self.tokens[verb].stop)
+        spk = self.speaker(self.tokens[verb].stop, s_stop, verb)
+        prev = self.state.sents[n - 1]
+        if prev.start < self.state.body_offset or self.text[prev.start : prev.stop].rstrip().endswith(":"):
+            return False
+        self.used_verbs.add(verb)
+        self.add(prev.start, spk, prev.text, "reported")
+        return True
+
+    def _by_words_of(self, start: int, stop: int) -> None:
+        """По словам X, ... / По мнению экспертов, ..."""
+        sent = self.text[start:stop]
+        for m in _REPORTED_LEADS.finditer(sent):
+            if self._inside_quote(start + m.start()):
+                continue
+            comma = sent.find(",", m.end())
+            if comma < 0 or comma - m.end() > 150:
+                continue
+            s_start, s_stop = start + m.end(), start + comma
+            # "По словам Роберта Хэммонда, помощника Тиллерсона, ...": skip the apposition.
+            after = self._tok_range(start + comma + 1, start + comma + 40)
+            if after and self.tokens[after[0]].lemma in ROLE_NOUNS | ROLE_MODIFIERS:
+                nxt = sent.find(",", comma + 1)
+                if 0 < nxt - comma <= 120:
+                    comma = nxt
+            pron = re.match(r"(?i:по\s+(его|её|ее)\s)", m.group(0))
+            spk = self._previous_speaker(start + m.start()) if pron else self.speaker(s_start, s_stop)
+            lead = sent[: m.start()].rstrip(" ,")
+            claim = sent[comma + 1 :] if not lead or len(lead.split()) <= 1 else lead + " " + sent[comma + 1 :]
+            self.add(start + m.start(), spk, claim, "reported")
+
+    def _as_says(self, start: int, stop: int) -> None:
+        """Как утверждает X, ... / ..., как сообщил X, ..."""
+        sent = self.text[start:stop]
+        for m in re.finditer(r"(?i:(?<![\w-])как\s+)", sent):
+            rng = self._tok_range(start + m.end(), start + m.end() + 1)
+            if not rng or self._inside_quote(start + m.start()):
+                continue
+            verb = rng[0]
+            if not is_speech(self.tokens[verb]):
+                continue
+            comma = sent.find(",", m.end())
+            if comma < 0 or comma - m.end() > 150:
+                continue
+            v_stop = self.tokens[verb].stop
+            spk = self.speaker(v_stop, start + comma, verb)
+            self.used_verbs.add(verb)
+            self.add(start + m.start(), spk, sent[comma + 1 :], "reported")
+
+    def _clause_start(self, first: int, verb: int) -> int:
+        i = verb - 1
+        while i >= first:
+            tok = self.tokens[i]
+            if tok.text in (",", ";", ":", "(", "—", "–") or tok.lemma in ("но", "а", "однако"):
+                return i + 1
+            i -= 1
+        return first
+
+    def _says_that(self, first: int, stop: int) -> None:
+        """X заявил, что ... / Эксперты полагают: ..."""
+        for v in range(first, stop):
+            tok = self.tokens[v]
+            if not is_speech(tok) or v in self.used_verbs or self.in_quote[v]:
+                continue
+            j = v + 1
+            while j < stop and j - v <= 5 and self.tokens[j].text not in (",", ":") and self.tokens[j].pos != "VERB":
+                j += 1
+            if j >= stop - 1:
+                continue
+            sep = self.tokens[j].text
+            if sep == "," and self.tokens[j + 1].lemma != "что":
+                continue
+            if sep == ":" and self.tokens[j + 1].text in _OPENERS:
+                continue
+            if sep not in (",", ":"):
+                continue
+            # "Эстония считает Россию угрозой, что ..." is not speech: a direct object sits in between.
+            between = self.tokens[v + 1 : j]
+            if any(
+                t.pos in ("NOUN", "PROPN") and t.case in ("Acc", "Ins") and (k == 0 or between[k - 1].pos != "ADP")
+                for k, t in enumerate(between)
+            ):
+                continue
+            c_start = self._clause_start(first, v)
+            if c_start >= v:
+                s_start, s_stop = tok.stop, self.tokens[j].start
+            else:
+                s_start, s_stop = self.tokens[c_start].start, tok.start
+            spk = self.speaker(s_start, s_stop, v)
+            if spk is None and c_start < v:
+                spk = self.speaker(tok.stop, self.tokens[j].start, v)
+            claim_from = self.tokens[j + 2].start if sep == "," and j + 2 < stop else self.tokens[j + 1].start
+            self.used_verbs.add(v)
+            self.add(self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[stop - 1].stop], "reported")
+
+    def _trailing(self, first: int, stop: int) -> None:
+        """..., считает Андрес Восман. (attribution after the claim, at the end of the sentence)."""
+        for v in range(first + 3, stop):
+            tok = self.tokens[v]
+            if not is_speech(tok) or v in self.used_verbs or self.in_quote[v]:
+                continue
+            prev = self.tokens[v - 1]
+            if prev.text in _DASH and v >= 2:
+                prev = self.tokens[v - 2]
+            if prev.text != ",":
+                continue
+            end = v + 1
+            while end < stop and self.tokens[end].text not in (",", ".", ";", ":", "!", "?", "(", "—"):
+                end += 1
+            if end - v > 8:
+                continue
+            spk = self.speaker(tok.stop, self.tokens[end - 1].stop if end > v + 1 else tok.stop, v)
+            if spk is None:
+                continue
+            claim_start = self.tokens[first].start
+            self.used_verbs.add(v)
+            self.add(claim_start, spk, self.text[claim_start : prev.start], "reported")
+
+    def _inside_quote(self, pos: int) -> bool:
+        return any(qs < pos < qe for qs, qe in self.quotes)
+
+    def result(self) -> list[Claim]:
+        seen: set[tuple[str | None, str]] = set()
+        out: list[Claim] = []
+        for d in sorted(self.drafts, key=lambda d: d.start):
+            k = (d.actor or d.speaker, d.text.lower())
+            if k in seen or any(d.text in c.text and (d.actor or d.speaker) == (c.actor or c.speaker) for c in out):
+                continue
+            seen.add(k)
+            kind = "quote" if d.kind == "quote" else "reported"
+            out.append(Claim(speaker=d.speaker, text=d.text, kind=kind, actor=d.actor, sentence=self._sent_of(d.start)))
+        return out
+
+
+def find_claims(state: State, pipeline: Pipeline, *, outlets: set[str]) -> list[Claim]:
+    finder = _Finder(state, pipeline, outlets)
+    finder.quotes_pass()
+    finder.block_quotes_pass()
+    finder.reported_pass()
+    return finder.result()

@@ -1,0 +1,419 @@
+"""Named entities: natasha NER, repaired, then merged into one actor per real-world entity.
+
+Raw natasha output is per mention: "Тиллерсона", "Тиллерсон", "Рекс Тиллерсон" are three strings,
+"Лавровым Тиллерсон" one glued person, "Ф. И. О." a person, "Европейский совет" a truncated org.
+A reader wants one "Рекс Тиллерсон" with his mention count; search wants aliases. The repairs are
+rules over natasha's own morphology, so they cost no extra model pass.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from natasha.norm import normalize
+from natasha.shape import recover_shape
+
+from analysis.lexicon import ROLE_NOUNS
+from analysis.model import Actor, ActorKind
+from analysis.morph import has_grammeme, to_nominative
+from analysis.state import ActorDraft, Mention, State, Token
+
+if TYPE_CHECKING:
+    from analysis.pipeline import Pipeline
+
+_KINDS: dict[str, ActorKind] = {"PER": "person", "ORG": "organization", "LOC": "location"}
+
+#: Canonical names for the places and bodies that news texts call many ways.
+_ALIASES: dict[str, tuple[str, ActorKind]] = {}
+
+
+def _alias(canonical: str, kind: ActorKind, *variants: str) -> None:
+    for v in (canonical, *variants):
+        _ALIASES[_key(v)] = (canonical, kind)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" .,-")
+
+
+for _canon, _kind, _vars in (
+    ("Россия", "location", ("РФ", "Российская Федерация", "Russia")),
+    ("США", "location", ("Штаты", "Соединенные Штаты", "Соединенные Штаты Америки", "Америка", "USA", "US")),
+    ("Евросоюз", "organization", ("ЕС", "Европейский союз", "Евросоюза", "EU")),
+    ("Великобритания", "location", ("Британия", "Соединенное Королевство", "UK")),
+    ("ООН", "organization", ("Организация Объединенных Наций",)),
+    ("НАТО", "organization", ("Североатлантический альянс", "NATO")),
+    ("Китай", "location", ("КНР", "Китайская Народная Республика")),
+    ("Германия", "location", ("ФРГ",)),
+    ("Украина", "location", ()),
+    ("КНДР", "location", ("Северная Корея",)),
+    ("Госдепартамент США", "organization", ("Госдеп", "Госдепартамент", "Государственный департамент")),
+    ("Минобороны", "organization", ("Министерство обороны",)),
+    ("МИД", "organization", ("Министерство иностранных дел",)),
+    ("Генассамблея ООН", "organization", ("Генассамблея", "Генеральная Ассамблея ООН")),
+    ("Совбез ООН", "organization", ("Совет Безопасности ООН", "СБ ООН")),
+    ("ЦРУ", "organization", ()),
+    ("Кремль", "organization", ()),
+    ("Белый дом", "organization", ()),
+    ("Конгресс США", "organization", ("Конгресс",)),
+):
+    _alias(_canon, _kind, *_vars)  # type: ignore[arg-type]
+
+#: Spans NER tags as organisations that are words, not actors.
+_NOT_ACTORS = {"сми", "ит", "ф. и. о.", "фио", "оригинал", "теги", "новости"}
+_PARTICLES = {"де", "ди", "да", "дос", "фон", "ван", "дер", "ибн", "бин", "аль", "эль", "ал", "ла", "ле", "о"}
+_INITIAL_RE = re.compile(r"^[A-ZА-ЯЁ]\.?$")
+_WORD_RE = re.compile(r"[^\W\d_]")
+
+
+def _words(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if _WORD_RE.search(t.text)]
+
+
+def _is_junk(kind: ActorKind, tokens: list[Token], name: str) -> bool:
+    words = _words(tokens)
+    letters = sum(ch.isalpha() for ch in name)
+    if not words or letters < 2 or _key(name) in _NOT_ACTORS:
+        return True
+    if all(_INITIAL_RE.match(t.text) for t in words):
+        return True
+    if kind == "person":
+        if any(not t.text[0].isupper() and t.text.lower() not in _PARTICLES for t in words):
+            return True
+        if len(words) == 1 and len(words[0].text) < 2:
+            return True
+    return False
+
+
+def _trim(tokens: list[Token], text: str) -> list[Token]:
+    """Cut a span at a line break and drop edge punctuation and capitalised role nouns.
+
+    NER glues across lines ("RT\\n\\nНовости") and swallows a sentence-initial "Госсекретарь".
+    """
+    out: list[Token] = []
+    for tok in tokens:
+        if out and "\n" in text[out[-1].stop : tok.start]:
+            break
+        out.append(tok)
+    while out and (not _WORD_RE.search(out[0].text) or out[0].lemma in ROLE_NOUNS):
+        out.pop(0)
+    while out and not _WORD_RE.search(out[-1].text) and out[-1].text != ".":
+        out.pop()
+    while out and out[-1].text == "." and not (len(out) > 1 and _INITIAL_RE.match(out[-2].text)):
+        out.pop()
+    return out
+
+
+def _split_glued(pipeline: Pipeline, tokens: list[Token], surnames: set[str]) -> list[list[Token]]:
+    """Split a person span that is really two people ("Лавровым Тиллерсон").
+
+    Two words of one name agree in case; a first word that cannot be a given name and disagrees in
+    case with the next, or two words that are both surnames of other people in the article, mark a
+    seam. Commas and "и" inside a span are seams too.
+    """
+    pieces: list[list[Token]] = [[]]
+    words = tokens
+    for i, tok in enumerate(words):
+        if tok.text in (",", ";", "(", ")", "/") or tok.lemma == "и":
+            if pieces[-1]:
+                pieces.append([])
+            continue
+        if pieces[-1] and i > 0:
+            prev = pieces[-1][-1]
+            if _WORD_RE.search(prev.text) and _WORD_RE.search(tok.text) and prev.text.lower() not in _PARTICLES:
+                both_surnames = prev.lemma in surnames and tok.lemma in surnames
+                vocab = pipeline.morph_vocab
+                not_given = not has_grammeme(vocab, prev.text, "Name") and not has_grammeme(
+                    vocab, prev.text, "Patr"
+                )
+                case_seam = (
+                    prev.case is not None
+                    and tok.case is not None
+                    and prev.case != tok.case
+                    and not_given
+                    and has_grammeme(vocab, prev.text, "Surn")
+                )
+                if both_surnames or case_seam:
+                    pieces.append([])
+        pieces[-1].append(tok)
+    return [p for p in pieces if p]
+
+
+def _is_latin(tokens: list[Token]) -> bool:
+    text = "".join(t.text for t in tokens)
+    return bool(re.search(r"[A-Za-z]", text)) and not re.search(r"[А-Яа-яЁё]", text)
+
+
+def _cyrillic_before(text: str, prev: Mention, start: int) -> bool:
+    between = text[prev.stop : start]
+    return "(" in between and len(between) <= 3 and bool(re.search(r"[А-Яа-яЁё]", text[prev.start : prev.stop]))
+
+
+def _org_pieces(tokens: list[Token]) -> list[list[Token]]:
+    """Orgs split only at a parenthesis ("Датский институт (DIIS)")."""
+    pieces: list[list[Token]] = [[]]
+    for tok in tokens:
+        if tok.text in ("(", ")"):
+            if pieces[-1]:
+                pieces.append([])
+            continue
+        pieces[-1].append(tok)
+    return [p for p in pieces if p]
+
+
+def _normalize_org(tokens: list[Token], vocab: Any) -> str:
+    """Nominative of the head noun and the adjectives before it; the dependent tail stays as is.
+
+    natasha inflects every word of an org without the syntax model, turning "Объединённого комитета
+    начальников штабов" into "Объединенного комитет начальники штабы".
+    """
+    head = next((i for i, t in enumerate(tokens) if t.pos in ("NOUN", "PROPN")), None)
+    if head is None or tokens[head].case in (None, "Nom"):
+        return _join(tokens, [t.text for t in tokens])
+    words = [t.text for t in tokens]
+    for i in range(head + 1):
+        tok = tokens[i]
+        if tok.pos in ("ADJ", "NOUN", "PROPN", "DET"):
+            words[i] = to_nominative(vocab, tok.text, tok.pos, tok.feats)
+    return _join(tokens, words)
+
+
+def _join(tokens: list[Token], words: list[str]) -> str:
+    parts: list[str] = []
+    for i, (tok, word) in enumerate(zip(tokens, words, strict=True)):
+        if i:
+            parts.append(" " if tok.start > tokens[i - 1].stop else "")
+        parts.append(word)
+    return "".join(parts)
+
+
+def _org_tail(state: State, stop: int, taken: set[int]) -> int:
+    """Extend an org over "по международным делам" / "при президенте" when NER cut it off."""
+    tokens = state.tokens
+    i = stop
+    if i >= len(tokens) or tokens[i].text.lower() not in ("по", "при") or i in taken:
+        return stop
+    if tokens[i].sent != tokens[stop - 1].sent:
+        return stop
+    j = i + 1
+    seen_noun = False
+    while j < len(tokens) and j - i <= 6 and j not in taken and tokens[j].sent == tokens[i].sent:
+        tok = tokens[j]
+        if tok.pos in ("ADJ", "DET") and tok.text.islower() and not seen_noun:
+            j += 1
+        elif tok.pos == "NOUN" and tok.text.islower():
+            seen_noun = True
+            j += 1
+            if j < len(tokens) and tokens[j].case == "Gen" and tokens[j].pos == "NOUN" and tokens[j].text.islower():
+                continue
+            break
+        else:
+            break
+    return j if seen_noun else stop
+
+
+def _token_range(starts: list[int], tokens: list[Token], start: int, stop: int) -> tuple[int, int]:
+    first = bisect.bisect_left(starts, start)
+    last = first
+    while last < len(tokens) and tokens[last].start < stop:
+        last += 1
+    return first, last
+
+
+def find_mentions(state: State, pipeline: Pipeline, doc: Any) -> None:
+    """Run NER and turn its spans into repaired, normalised mentions."""
+    doc.tag_ner(pipeline.ner_tagger)
+    tokens = state.tokens
+    starts = [t.start for t in tokens]
+    spans: list[tuple[ActorKind, int, int]] = []
+    for span in doc.spans:
+        kind = _KINDS.get(span.type)
+        if kind is None:
+            continue
+        first, last = _token_range(starts, tokens, span.start, span.stop)
+        spans.append((kind, first, last))
+    taken = {i for _, first, last in spans for i in range(first, last)}
+
+    # Surnames seen inside multi-word person spans tell glued pairs apart from first+last names.
+    surnames: set[str] = set()
+    for kind, first, last in spans:
+        words = _words(tokens[first:last])
+        if kind == "person" and len(words) >= 2 and not any(t.case != words[0].case for t in words):
+            surnames.add(words[-1].lemma)
+        elif kind == "person" and len(words) == 1:
+            surnames.add(words[0].lemma)
+
+    mentions: list[Mention] = []
+    for kind, first, last in spans:
+        span_tokens = _trim(tokens[first:last], state.text)
+        if not span_tokens:
+            continue
+        pieces = _split_glued(pipeline, span_tokens, surnames) if kind == "person" else _org_pieces(span_tokens)
+        for piece in pieces:
+            piece = _trim(piece, state.text)
+            if not piece:
+                continue
+            if mentions and _is_latin(piece) and mentions[-1].stop <= piece[0].start and _cyrillic_before(
+                state.text, mentions[-1], piece[0].start
+            ):
+                # "Андрес Восман (Andres Vosman)": the original spelling is an alias, not a second person.
+                mentions[-1].alias = state.text[piece[0].start : piece[-1].stop]
+                continue
+            p_first = first + next(i for i, t in enumerate(tokens[first:last]) if t is piece[0])
+            p_stop = p_first + len(piece)
+            if kind == "organization":
+                name = _normalize_org(piece, pipeline.morph_vocab)
+                tail_stop = _org_tail(state, p_stop, taken)
+                if tail_stop > p_stop:
+                    name += " " + state.text[tokens[p_stop].start : tokens[tail_stop - 1].stop]
+                    p_stop = tail_stop
+            else:
+                name = str(normalize(pipeline.morph_vocab, piece))
+                if len(piece) == 1 and piece[0].case not in (None, "Nom") and _key(name) == _key(piece[0].text):
+                    # natasha could not inflect a rare name ("Обамы"); the contextual lemma usually can.
+                    name = str(recover_shape(piece[0].lemma, piece[0].text))
+            name = re.sub(r"\s+", " ", name).strip()
+            if _is_junk(kind, piece, name):
+                continue
+            mention = Mention(kind, name, tokens[p_first].start, tokens[p_stop - 1].stop, p_first, p_stop, piece[0].sent)
+            mention.nominative = all(t.case in (None, "Nom") for t in _words(piece))
+            mentions.append(mention)
+    state.mentions = mentions
+
+
+def _similar_surname(a: str, b: str) -> bool:
+    """Same surname up to an inflection natasha failed to undo ("Хэммонда" / "Хэммонд")."""
+    a, b = _key(a), _key(b)
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short[:-1] if len(short) > 5 else short) and len(long_) - len(short) <= 2
+
+
+def merge(state: State) -> None:
+    """Group mentions into actors: full names absorb surnames; aliases unify places and bodies."""
+    actors: list[ActorDraft] = []
+    by_key: dict[str, int] = {}
+    person_full: list[int] = []
+    forms: dict[int, Counter[str]] = {}
+    nominal: dict[int, Counter[str]] = {}
+
+    def new_actor(name: str, kind: ActorKind, m: Mention) -> int:
+        actors.append(ActorDraft(name=name, kind=kind, first=m.start))
+        forms[len(actors) - 1] = Counter()
+        nominal[len(actors) - 1] = Counter()
+        return len(actors) - 1
+
+    def attach(index: int, m: Mention, form: str) -> None:
+        if m.nominative:
+            # A form seen in the nominative is trusted over one natasha had to inflect back.
+            nominal[index][form] += 1
+        a = actors[index]
+        a.mentions += 1
+        a.first = min(a.first, m.start)
+        if form not in a.variants:
+            a.variants.append(form)
+        forms[index][form] += 1
+        m.actor = index
+
+    persons = [m for m in state.mentions if m.kind == "person"]
+    # Full names first, so that a lone surname anywhere in the text finds its owner.
+    for m in sorted(persons, key=lambda m: (-len(m.name.split()), m.start)):
+        parts = m.name.split()
+        if len(parts) >= 2:
+            found = None
+            for idx in person_full:
+                aparts = actors[idx].name.split()
+                if _similar_surname(aparts[-1], parts[-1]) and (
+                    _key(aparts[0]) == _key(parts[0]) or _key(aparts[0])[:1] == _key(parts[0])[:1]
+                ):
+                    found = idx
+                    break
+            if found is None:
+                found = new_actor(m.name, "person", m)
+                person_full.append(found)
+            attach(found, m, m.name)
+            continue
+        word = parts[0]
+        candidates = [i for i in person_full if _similar_surname(actors[i].name.split()[-1], word)]
+        if candidates:
+            attach(max(candidates, key=lambda i: actors[i].mentions), m, m.name)
+            continue
+        key = "per:" + _key(word)
+        idx = by_key.get(key)
+        if idx is None:
+            idx = next(
+                (i for k, i in by_key.items() if k.startswith("per:") and _similar_surname(k[4:], word)), None
+            )
+        if idx is None:
+            idx = new_actor(word, "person", m)
+            by_key[key] = idx
+        attach(idx, m, m.name)
+
+    for m in state.mentions:
+        if m.kind == "person":
+            continue
+        canonical, kind = _ALIASES.get(_key(m.name), (m.name, m.kind))
+        key = "nam:" + _key(canonical)
+        idx = by_key.get(key)
+        if idx is None:
+            idx = new_actor(canonical, kind, m)
+            by_key[key] = idx
+        attach(idx, m, m.name)
+
+    for m in state.mentions:
+        if m.alias and m.actor >= 0 and m.alias not in actors[m.actor].variants:
+            actors[m.actor].variants.append(m.alias)
+
+    # Name a person by its most trusted full form: seen in the nominative, then frequent, then the
+    # plain "first last" shape ("Владимир Путин" over "Владимир Владимирович Путин").
+    for idx, actor in enumerate(actors):
+        if actor.kind != "person":
+            continue
+        width = max(len(n.split()) for n in forms[idx]) if forms[idx] else 1
+        pool = [n for n in forms[idx] if (len(n.split()) >= 2) == (width >= 2)]
+        if pool:
+            actor.name = max(
+                pool,
+                key=lambda n: (nominal[idx][n], forms[idx][n], -abs(len(n.split()) - 2), -len(n)),
+            )
+    state.actors = actors
+
+
+def ranked(state: State, *, exclude: set[str]) -> list[int]:
+    """Actor indexes by salience: mention count, then first appearance."""
+    skip = {_key(x) for x in exclude}
+    order = [i for i, a in enumerate(state.actors) if _key(a.name) not in skip]
+    return sorted(order, key=lambda i: (-state.actors[i].mentions, state.actors[i].first))
+
+
+def aliases(actor: ActorDraft, latin: Any) -> tuple[str, ...]:
+    """Names a user may type: full name, surname, their Latin spellings, and forms seen in the text."""
+    names = [actor.name]
+    if actor.kind == "person" and len(actor.name.split()) >= 2:
+        names.append(actor.name.split()[-1])
+    for name in list(names):
+        try:
+            names.append(str(latin(name)))
+        except Exception:  # a transliteration bug must not cost the whole analysis
+            pass
+    names.extend(actor.variants)
+    seen: set[str] = set()
+    out: list[str] = []
+    for n in names:
+        if n and n not in seen:
+            seen.add(n)
+            out.append(n)
+    return tuple(out)
+
+
+def to_actor(actor: ActorDraft, latin: Any) -> Actor:
+    return Actor(name=actor.name, kind=actor.kind, mentions=actor.mentions, role=actor.role, aliases=aliases(actor, latin))
+
+
+def key(text: str) -> str:
+    """Comparison key for names (lowercase, ё folded, spaces squeezed)."""
+    return _key(text)

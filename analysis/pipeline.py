@@ -1,0 +1,171 @@
+"""Wiring: raw text in, ArticleAnalysis (or a Rejection) out, through the small steps in order.
+
+analyze() never raises. Bad input is the normal case for a bot that accepts anything people paste,
+so every guard returns a readable Rejection or a thinner analysis rather than an exception that
+would leave an article stuck in "pending".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from analysis import clean as cleaning
+from analysis import language
+from analysis.claims import find_claims
+from analysis.entities import find_mentions, merge, ranked, to_actor
+from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, ArticleAnalysis, Rejection
+from analysis.parse import parse
+from analysis.roles import assign_roles
+from analysis.state import State
+from analysis.summary import summarize
+from analysis.tagging import make_tags
+
+#: Raw input beyond this multiple of max_chars is not even normalised (bounded time on 1 MB pastes).
+_RAW_FACTOR = 3
+_MAX_ACTORS = 100
+
+
+class Pipeline:
+    """The natasha models, loaded once per process and shared by every analyze() call."""
+
+    def __init__(self) -> None:
+        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+        self.segmenter: Any = Segmenter()
+        self.morph_vocab: Any = MorphVocab()
+        embedding = NewsEmbedding()
+        self.morph_tagger: Any = NewsMorphTagger(embedding)
+        self.ner_tagger: Any = NewsNERTagger(embedding)
+
+
+@functools.cache
+def load_pipeline() -> Pipeline:
+    """Load the models (about a second and ~300 MB) the first time; later calls are free."""
+    return Pipeline()
+
+
+def _latin() -> Any:
+    try:
+        from analysis.keys import latin
+
+        return latin
+    except Exception:  # aliases lose their Latin spelling, nothing else
+        return lambda text: text
+
+
+def _cut(text: str, limit: int) -> str:
+    """Cut at a paragraph or word boundary near the limit, so no half word reaches the tagger."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    for sep in ("\n", " "):
+        pos = head.rfind(sep)
+        if pos > limit * 0.8:
+            return head[:pos]
+    return head
+
+
+def analyze(
+    text: str,
+    *,
+    origin: str | None = None,
+    pipeline: Pipeline | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> AnalysisResult:
+    """Analyse one article. Returns a Rejection for input that is not text at all; never raises."""
+    try:
+        return _analyze(text, origin=origin, pipeline=pipeline, max_chars=max_chars)
+    except MemoryError:
+        return Rejection("Текст слишком большой для анализа / text too large to analyse")
+    except Exception as exc:  # last line of defence: a bug must not take the worker down
+        return Rejection(f"Не удалось разобрать текст / analysis failed ({type(exc).__name__})")
+
+
+def _analyze(text: str, *, origin: str | None, pipeline: Pipeline | None, max_chars: int) -> AnalysisResult:
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            return Rejection("Это двоичный файл, а не текст / binary data, not text")
+    if not isinstance(text, str):
+        return Rejection("Ожидался текст / expected text")
+    if origin is not None and not isinstance(origin, str):
+        origin = None
+    max_chars = max(1000, int(max_chars))
+    notes: list[str] = []
+    truncated = False
+    if len(text) > _RAW_FACTOR * max_chars:
+        text = text[: _RAW_FACTOR * max_chars]
+        truncated = True
+    if cleaning.looks_binary(text):
+        return Rejection("Это похоже на двоичный файл, а не на текст статьи / looks like binary data, not text")
+    normal = cleaning.normalize(text)
+    if not re.search(r"[^\W\d_]", normal):
+        return Rejection("Пустой текст: нечего анализировать / empty text, nothing to analyse")
+    if len(normal) > max_chars:
+        normal = _cut(normal, max_chars)
+        truncated = True
+    if truncated:
+        notes.append(f"текст обрезан до {max_chars} символов для анализа / text cut to {max_chars} characters")
+
+    cleaned = cleaning.clean(normal, origin=origin)
+    notes.extend(cleaned.notes)
+    body = cleaned.body or (cleaned.title or "")
+    lang = language.detect(body)
+    analysed = (cleaned.title + "\n\n" + body) if cleaned.title and cleaned.body else body
+    offset = len(cleaned.title) + 2 if cleaned.title and cleaned.body else 0
+    state = State(text=analysed, body_offset=offset, cleaned=cleaned)
+    if lang != language.RU:
+        return _foreign(state, lang, truncated, len(normal), notes)
+
+    nlp = pipeline or load_pipeline()
+    doc = parse(state, nlp)
+    find_mentions(state, nlp, doc)
+    merge(state)
+    assign_roles(state, nlp)
+    outlets = {x for x in (cleaned.source, cleaned.via) if x}
+    latin = _latin()
+    actors = [to_actor(state.actors[i], latin) for i in ranked(state, exclude=outlets)][:_MAX_ACTORS]
+    claims = find_claims(state, nlp, outlets=outlets)
+    lemmas = [t.lemma for t in state.tokens if t.pos != "PUNCT"]
+    tags = make_tags(cleaned.explicit_tags, lemmas, actors)
+    lead, summary = summarize(state)
+    return ArticleAnalysis(
+        title=cleaned.title,
+        source=cleaned.source,
+        via=cleaned.via,
+        lead=lead,
+        summary=summary,
+        actors=actors,
+        claims=claims,
+        tags=tags,
+        language=lang,
+        truncated=truncated,
+        chars=len(normal),
+        notes=notes,
+    )
+
+
+def _foreign(state: State, lang: str, truncated: bool, chars: int, notes: list[str]) -> ArticleAnalysis:
+    """Non-Russian text: keep what needs no Russian model; invent no Russian actors."""
+    from razdel import sentenize
+
+    body = state.text[state.body_offset :]
+    sentences = [s.text.strip() for s in sentenize(body[:20_000]) if len(s.text.split()) >= 4][:3]
+    notes.append(f"язык текста не русский ({lang}): имена и цитаты не извлекались / not Russian: no actors or claims")
+    return ArticleAnalysis(
+        title=state.cleaned.title,
+        source=state.cleaned.source,
+        via=state.cleaned.via,
+        lead=sentences[0] if sentences else None,
+        summary=sentences,
+        actors=[],
+        claims=[],
+        tags=make_tags(state.cleaned.explicit_tags, [], []),
+        language=lang,
+        truncated=truncated,
+        chars=chars,
+        notes=notes,
+    )

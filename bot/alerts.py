@@ -1,0 +1,514 @@
+"""The alert sender: drains the outbox into Telegram, once per row, within Telegram's limits.
+
+Why a sender of our own instead of `bot.send_message` through the application's AIORateLimiter:
+
+* AIORateLimiter throttles groups (20/min) and the overall rate, but NOT private chats to one
+  message a second; 100 alerts to one user would be refused. `RateLimits` below does all three.
+* AIORateLimiter retries a 429 internally (``max_retries``; ``rate_limit_args=0`` does not turn
+  that off, PTB reads it as "use the default") and meanwhile blocks EVERY request of the bot, the
+  replies to other members included. The sender therefore talks to Telegram through its own plain
+  `telegram.Bot` that shares the application's HTTP client but has no rate limiter, sees each
+  `RetryAfter` itself and reschedules only the affected row at exactly now + retry_after.
+* PTB's `BadRequest` is a subclass of `NetworkError`: it is caught FIRST and recorded as failed
+  with Telegram's description (retrying a 400 can never succeed).
+* `Forbidden` (blocked, kicked, chat deleted) pauses the chat; its rows are held, never retried
+  against Telegram, and go out if the chat resumes.
+
+Exactly once: one sender task per process claims rows in outbox order, never has two sends for
+one chat (or one row) in flight, and marks a row sent only after Telegram returned the message.
+A row whose send was accepted but whose `mark_sent` failed is remembered and not sent again.
+(The one unavoidable gap: a process killed between Telegram's acceptance and `mark_sent`, or a
+read timeout on a request Telegram did accept, re-sends that row after restart — at-least-once
+is the only safe side of that line.)
+
+Daily digests run from the JobQueue every minute and share the sender's per-chat bookkeeping, so
+a digest and an instant alert can never both carry one row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import cards
+from bot.i18n import Lang, lang_of, t
+from bot.render import esc, split_message, truncate
+from storage.records import ArticleFull, ChatSettings, OutboxRow
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from storage.repository import Storage
+
+log = logging.getLogger(__name__)
+
+#: Where `start_alerts` leaves the sender for handlers and tests.
+ALERTS_KEY = "dossier.alerts"
+
+#: Rows of paused or digest chats are looked at again after this long (a cheap DB re-check, no send).
+HOLD_SECONDS = 6 * 3600
+#: Network errors and 5xx: exponential backoff from BACKOFF_BASE, capped at BACKOFF_MAX ...
+BACKOFF_BASE = 2.0
+BACKOFF_MAX = 600.0
+#: ... and given up once a row is this old and has failed this often (a day of outage keeps alerts).
+GIVE_UP_AGE = 24 * 3600
+GIVE_UP_FAILURES = 5
+SUMMARY_CHARS = 200
+TITLE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Telegram's documented limits, plus a margin for request latency jitter.
+
+    The limiter stamps a send when it *starts*; Telegram (or the test's fake) sees it a few
+    milliseconds later, and those delays vary, so every window is widened by ``margin``.
+    """
+
+    per_chat_interval: float = 1.0
+    group_per_minute: int = 20
+    group_window: float = 60.0
+    overall_per_second: int = 30
+    overall_window: float = 1.0
+    margin: float = 0.05
+    #: Sends in flight at once (each to a different chat): real Telegram answers in ~100 ms, so
+    #: one-at-a-time would cap the sender far below 30/s.
+    concurrency: int = 8
+
+
+class RateLimiter:
+    """Sliding windows per chat and overall; ``clock`` is injectable for tests."""
+
+    def __init__(self, limits: RateLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._overall: deque[float] = deque()
+        self._last: dict[int, float] = {}
+        self._groups: dict[int, deque[float]] = {}
+        self._hold: dict[int, float] = {}
+
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds until ``chat_id`` may receive another message (0 = now)."""
+        now = self.clock()
+        lim = self.limits
+        wait = 0.0
+        last = self._last.get(chat_id)
+        if last is not None:
+            wait = max(wait, last + lim.per_chat_interval + lim.margin - now)
+        if chat_id < 0:
+            stamps = self._groups.get(chat_id)
+            if stamps:
+                while stamps and stamps[0] <= now - lim.group_window - lim.margin:
+                    stamps.popleft()
+                if len(stamps) >= lim.group_per_minute:
+                    wait = max(wait, stamps[0] + lim.group_window + lim.margin - now)
+        hold = self._hold.get(chat_id)
+        if hold is not None:
+            if hold > now:
+                wait = max(wait, hold - now)
+            else:
+                del self._hold[chat_id]
+        return max(0.0, wait)
+
+    def overall_wait(self) -> float:
+        now = self.clock()
+        lim = self.limits
+        while self._overall and self._overall[0] <= now - lim.overall_window - lim.margin:
+            self._overall.popleft()
+        if len(self._overall) < lim.overall_per_second:
+            return 0.0
+        return max(0.0, self._overall[0] + lim.overall_window + lim.margin - now)
+
+    def record(self, chat_id: int) -> None:
+        now = self.clock()
+        self._overall.append(now)
+        self._last[chat_id] = now
+        if chat_id < 0:
+            self._groups.setdefault(chat_id, deque()).append(now)
+
+    def clear_hold(self, chat_id: int) -> None:
+        self._hold.pop(chat_id, None)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """After a 429: nothing more to this chat before Telegram said so."""
+        self._hold[chat_id] = max(self._hold.get(chat_id, 0.0), self.clock() + seconds)
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """`RetryAfter.retry_after` is an int or a timedelta depending on PTB_TIMEDELTA; read both quietly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: Any = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def sending_bot(application: Any) -> Bot:
+    """A plain Bot sharing the application's HTTP client and token, without its rate limiter."""
+    app_bot = application.bot
+    token: str = app_bot.token
+    base_url = app_bot.base_url.removesuffix(token)
+    base_file_url = app_bot.base_file_url.removesuffix(token)
+    return Bot(token, base_url=base_url, base_file_url=base_file_url, request=app_bot.request)
+
+
+# ------------------------------------------------------------------------------------ rendering
+
+
+def _matched(row: OutboxRow) -> str:
+    return ", ".join(f"<b>{esc(m.label)}</b>" for m in row.matched)
+
+
+def alert_text(row: OutboxRow, full: ArticleFull | None, language: Lang) -> str:
+    """Short on purpose: title, source, what matched (bold), one line of summary, the number."""
+    a = full.article if full else None
+    title = cards.article_title(a.title if a else row.article_title, language)
+    lines = [f"🔔 <b>{esc(truncate(title, TITLE_CHARS))}</b>"]
+    meta = [esc(a.source)] if a and a.source else []
+    if a and a.origin_chat_title and a.origin_chat_title != a.source:
+        meta.append(esc(a.origin_chat_title))
+    meta.append(f"#{row.article_id}")
+    lines.append(" · ".join(meta))
+    if row.matched:
+        lines.append(_matched(row))
+    summary = (a.summary[0] if a.summary else a.lead) if a else None
+    if summary:
+        lines.append(esc(truncate(summary, SUMMARY_CHARS)))
+    return "\n".join(lines)
+
+
+def alert_keyboard(article_id: int, language: Lang) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(language, "open_card"), callback_data=f"art:{article_id}")]])
+
+
+def digest_text(rows: list[OutboxRow], articles: dict[int, ArticleFull | None], language: Lang) -> str:
+    lines = [t(language, "digest_head", count=str(len(rows)))]
+    for row in rows:
+        full = articles.get(row.article_id)
+        a = full.article if full else None
+        title = cards.article_title(a.title if a else row.article_title, language)
+        source = f" · {esc(a.source)}" if a and a.source else ""
+        matched = f" — {_matched(row)}" if row.matched else ""
+        lines.append(f"• #{row.article_id} {esc(truncate(title, 150))}{source}{matched}")
+    lines.append(t(language, "digest_foot"))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------ the sender
+
+
+class AlertSender:
+    """One per process. ``now`` (unix seconds) drives the outbox and digests; tests replace it."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        bot: Bot,
+        *,
+        limits: RateLimits | None = None,
+        now: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
+        poll_interval: float = 5.0,
+        batch: int = 200,
+    ) -> None:
+        self.storage = storage
+        self.bot = bot
+        self.limits = limits or RateLimits()
+        self.limiter = RateLimiter(self.limits, clock)
+        self.now = now
+        self.poll_interval = poll_interval
+        self.batch = batch
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(self.limits.concurrency)
+        self._in_flight: set[int] = set()
+        self._busy_chats: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        #: Accepted by Telegram but not yet recorded as sent (a DB hiccup): never send these again.
+        self._sent_unmarked: dict[int, int | None] = {}
+        self._failures: dict[int, int] = {}
+        self._earliest: float | None = None
+        self._articles: dict[int, ArticleFull | None] = {}
+        self.idle = asyncio.Event()
+
+    # ------------------------------------------------------------ control
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def on_analyzed(self, article_id: int) -> None:
+        """Ingest hook: the outbox rows of ``article_id`` were just committed."""
+        self._articles.pop(article_id, None)
+        self.wake()
+
+    async def release(self, chat_id: int) -> None:
+        """A chat lifted its mute/digest/pause: pull its held rows forward and send them now."""
+        now = int(self.now())
+        for row in await self.storage.pending_digest(chat_id):
+            if row.next_attempt_at > now:
+                await self.storage.reschedule_alert(row.id, now, "released")
+        self.limiter.clear_hold(chat_id)
+        self.wake()
+
+    async def run(self) -> None:
+        """The background loop: drain, then sleep until woken, a retry is due, or the poll."""
+        log.info("alert sender started")
+        try:
+            while True:
+                self._wake.clear()
+                self.idle.clear()
+                try:
+                    delay = await self.drain_once()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("alert sender pass failed")
+                    delay = self.poll_interval
+                if delay <= 0:
+                    await asyncio.sleep(0)
+                    continue
+                if not self._in_flight:
+                    self.idle.set()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            log.info("alert sender stopped")
+
+    async def drain_once(self) -> float:
+        """Start sends for every due row that may go now; seconds until the next look is useful."""
+        await self._flush_unmarked()
+        now = self.now()
+        rows = await self.storage.due_alerts(int(now), limit=self.batch)
+        settings: dict[int, ChatSettings | None] = {}
+        deferred: set[int] = set()
+        soonest = self.poll_interval
+        if self._earliest is not None:
+            soonest = min(soonest, max(0.0, self._earliest - now))
+            if self._earliest <= now:
+                self._earliest = None
+        started = 0
+        for row in rows:
+            if row.id in self._in_flight or row.id in self._sent_unmarked or row.chat_id in deferred:
+                continue
+            if row.chat_id in self._busy_chats:
+                deferred.add(row.chat_id)  # keep this chat's order: one send at a time
+                continue
+            if row.chat_id not in settings:
+                settings[row.chat_id] = await self.storage.get_chat_settings(row.chat_id)
+            if await self._held(row, settings[row.chat_id]):
+                continue
+            wait = self.limiter.chat_wait(row.chat_id)
+            if wait > 0:
+                deferred.add(row.chat_id)
+                soonest = min(soonest, wait)
+                continue
+            overall = self.limiter.overall_wait()
+            while overall > 0:
+                await asyncio.sleep(overall)
+                overall = self.limiter.overall_wait()
+            if row.chat_id in self._busy_chats:  # a digest claimed the chat while we slept
+                deferred.add(row.chat_id)
+                continue
+            await self._slots.acquire()
+            self.limiter.record(row.chat_id)
+            self._in_flight.add(row.id)
+            self._busy_chats.add(row.chat_id)
+            task = asyncio.get_running_loop().create_task(self._deliver(row, settings[row.chat_id]))
+            self._tasks.add(task)
+            task.add_done_callback(self._done)
+            started += 1
+        if started and len(rows) >= self.batch:
+            return 0.0  # more may be waiting beyond this batch
+        if started:
+            soonest = min(soonest, self.limits.per_chat_interval)
+        return soonest
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+        self.wake()  # the chat is free again, or a retry time was just set: look again
+        if not task.cancelled() and task.exception() is not None:
+            log.error("alert delivery crashed", exc_info=task.exception())
+
+    async def _held(self, row: OutboxRow, settings: ChatSettings | None) -> bool:
+        """Rows of muted, digest or paused chats wait in the outbox; they are not sent now."""
+        if settings is None:
+            return False
+        now = self.now()
+        if settings.paused:
+            await self._reschedule(row, now + HOLD_SECONDS, "chat paused")
+            return True
+        if settings.digest_time:
+            await self._reschedule(row, now + HOLD_SECONDS, "waiting for the digest")
+            return True
+        if settings.muted_until is not None and settings.muted_until > now:
+            await self._reschedule(row, settings.muted_until, "muted")
+            return True
+        return False
+
+    async def _reschedule(self, row: OutboxRow, at: float, error: str) -> None:
+        when = math.ceil(at)
+        await self.storage.reschedule_alert(row.id, when, error[:500])
+        if self._earliest is None or when < self._earliest:
+            self._earliest = when
+
+    # ------------------------------------------------------------ one row
+
+    async def _deliver(self, row: OutboxRow, settings: ChatSettings | None) -> None:
+        try:
+            language = lang_of(settings.language if settings else None)
+            full = await self._article(row.article_id)
+            try:
+                message = await self.bot.send_message(
+                    row.chat_id, alert_text(row, full, language), parse_mode=ParseMode.HTML,
+                    reply_markup=alert_keyboard(row.article_id, language), disable_web_page_preview=True)
+            except TelegramError as exc:
+                await self._failed(row, exc)
+                return
+            self._failures.pop(row.id, None)
+            self._sent_unmarked[row.id] = message.message_id
+            await self._mark_sent(row.id)
+        finally:
+            self._in_flight.discard(row.id)
+            self._busy_chats.discard(row.chat_id)
+
+    async def _mark_sent(self, row_id: int) -> None:
+        try:
+            await self.storage.mark_sent(row_id, self._sent_unmarked[row_id], int(self.now()))
+        except Exception:
+            log.exception("alert %s was delivered but could not be marked; will retry marking", row_id)
+            return
+        self._sent_unmarked.pop(row_id, None)
+
+    async def _flush_unmarked(self) -> None:
+        for row_id in list(self._sent_unmarked):
+            if row_id not in self._in_flight:
+                await self._mark_sent(row_id)
+
+    async def _failed(self, row: OutboxRow, exc: TelegramError) -> None:
+        """Decide a failed send's fate; the order of the checks matters (see the module doc)."""
+        now = self.now()
+        if isinstance(exc, RetryAfter):
+            seconds = retry_after_seconds(exc)
+            self.limiter.hold(row.chat_id, seconds)
+            log.info("429 for chat %s: alert %s retries in %.0f s", row.chat_id, row.id, seconds)
+            await self._reschedule(row, now + seconds, f"RetryAfter {seconds:g}")
+        elif isinstance(exc, Forbidden):
+            log.warning("chat %s refused alerts (%s); pausing it", row.chat_id, exc.message)
+            await self.storage.set_paused(row.chat_id, True)
+            await self._reschedule(row, now + HOLD_SECONDS, f"Forbidden: {exc.message}")
+        elif isinstance(exc, BadRequest | ChatMigrated):
+            log.warning("alert %s to chat %s rejected: %s", row.id, row.chat_id, exc.message)
+            await self.storage.mark_alert_failed(row.id, exc.message[:500], int(now))
+        else:
+            failures = self._failures.get(row.id, 0) + 1
+            self._failures[row.id] = failures
+            kind = "network" if isinstance(exc, NetworkError) else type(exc).__name__
+            if failures >= GIVE_UP_FAILURES and now - row.created_at > GIVE_UP_AGE:
+                self._failures.pop(row.id, None)
+                await self.storage.mark_alert_failed(row.id, f"{kind}: {exc.message}"[:500], int(now))
+                return
+            delay = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (failures - 1))
+            log.info("alert %s to chat %s failed (%s: %s); retry in %.0f s", row.id, row.chat_id, kind,
+                     exc.message, delay)
+            await self._reschedule(row, now + delay, f"{kind}: {exc.message}")
+
+    async def _article(self, article_id: int) -> ArticleFull | None:
+        if article_id not in self._articles:
+            if len(self._articles) > 256:
+                self._articles.clear()
+            self._articles[article_id] = await self.storage.get_article(article_id)
+        return self._articles[article_id]
+
+    # ------------------------------------------------------------ digests
+
+    async def send_due_digests(self) -> int:
+        """One digest per chat whose hour has come; returns how many were sent."""
+        now = self.now()
+        sent = 0
+        for chat in await self.storage.chats_due_for_digest(int(now)):
+            if chat.paused or (chat.muted_until is not None and chat.muted_until > now):
+                continue  # due again next minute; goes out once the mute ends
+            if chat.chat_id in self._busy_chats:
+                continue  # an instant alert to this chat is in flight; next minute
+            self._busy_chats.add(chat.chat_id)
+            try:
+                sent += await self._digest(chat, now)
+            except Exception:
+                log.exception("digest for chat %s failed", chat.chat_id)
+            finally:
+                self._busy_chats.discard(chat.chat_id)
+        return sent
+
+    async def _digest(self, chat: ChatSettings, now: float) -> int:
+        rows = await self.storage.pending_digest(chat.chat_id)
+        if not rows:
+            await self.storage.mark_digest_sent(chat.chat_id, [], int(now))
+            return 0
+        language = lang_of(chat.language)
+        articles = {row.article_id: await self._article(row.article_id) for row in rows}
+        parts = split_message(digest_text(rows, articles, language))
+        for index, part in enumerate(parts):
+            wait = max(self.limiter.chat_wait(chat.chat_id), self.limiter.overall_wait())
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.limiter.record(chat.chat_id)
+            try:
+                await self.bot.send_message(chat.chat_id, part, parse_mode=ParseMode.HTML,
+                                            disable_web_page_preview=True)
+            except RetryAfter as exc:
+                self.limiter.hold(chat.chat_id, retry_after_seconds(exc))
+                if index == 0:
+                    return 0  # nothing shown yet: the whole digest is due again next minute
+                break
+            except Forbidden as exc:
+                log.warning("chat %s refused its digest (%s); pausing it", chat.chat_id, exc.message)
+                await self.storage.set_paused(chat.chat_id, True)
+                return 0
+            except BadRequest as exc:
+                log.warning("digest for chat %s rejected: %s", chat.chat_id, exc.message)
+                for row in rows:
+                    await self.storage.mark_alert_failed(row.id, exc.message[:500], int(now))
+                await self.storage.mark_digest_sent(chat.chat_id, [], int(now))
+                return 0
+            except TelegramError as exc:
+                log.info("digest for chat %s failed (%s); next minute", chat.chat_id, exc.message)
+                if index == 0:
+                    return 0
+                break
+        # Once any part is shown the digest counts as sent: re-sending it whole would repeat it.
+        await self.storage.mark_digest_sent(chat.chat_id, [row.id for row in rows], int(now))
+        return 1
+
+
+async def _digest_job(context: Any) -> None:
+    sender: AlertSender | None = context.application.bot_data.get(ALERTS_KEY)
+    if sender is not None:
+        await sender.send_due_digests()
+
+
+async def start_alerts(services: Services, application: Any) -> list[asyncio.Task[None]]:
+    """Start the sender (woken by every analysed article) and the per-minute digest job."""
+    sender = AlertSender(services.storage, sending_bot(application))
+    application.bot_data[ALERTS_KEY] = sender
+    services.ingest.on_analyzed.append(sender.on_analyzed)
+    task = asyncio.get_running_loop().create_task(sender.run(), name="dossier.alerts")
+    job_queue = application.job_queue
+    if job_queue is not None:
+        first = 60 - time.time() % 60  # on the minute, so "09:00" means 09:00:0x
+        job_queue.run_repeating(_digest_job, interval=60, first=first, name="dossier.digest")
+    else:
+        log.warning("no JobQueue (install python-telegram-bot[job-queue]): daily digests are off")
+    return [task]

@@ -1,0 +1,74 @@
+"""Runs article analysis off the event loop.
+
+Analysis is CPU-bound (natasha's models), so it goes to worker processes; the event loop keeps
+answering `/who` while a batch is analysed. Workers are forked from a forkserver that has the
+models preloaded: forking the bot process itself (which runs an event loop and threads) is
+fragile, and spawning fresh interpreters would load 300 MB of models per worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from types import TracebackType
+
+from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, Rejection
+from analysis.worker import run_analysis, warm_up
+
+log = logging.getLogger(__name__)
+
+
+class Analyzer:
+    """A pool of analysis workers with an explicit lifecycle (`async with Analyzer(n) as a`).
+
+    ``workers=0`` analyses in a background thread of this process instead: no extra process,
+    used by the console and the tests where start-up time matters more than parallelism.
+    """
+
+    def __init__(self, workers: int, *, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        self.workers = workers
+        self.max_chars = max_chars
+        self._executor: Executor | None = None
+
+    async def __aenter__(self) -> Analyzer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._executor is not None:
+            return
+        if self.workers == 0:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+        else:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["analysis.preload"])
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        loop = asyncio.get_running_loop()
+        # Load the models in every worker before the first article arrives.
+        await asyncio.gather(
+            *(loop.run_in_executor(self._executor, warm_up) for _ in range(max(1, self.workers)))
+        )
+        log.info("analysis ready with %s worker(s)", self.workers or "an in-process")
+
+    async def analyze(self, text: str, *, origin: str | None = None) -> AnalysisResult:
+        if self._executor is None:
+            await self.start()
+        assert self._executor is not None
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, run_analysis, text, origin, self.max_chars)
+        except Exception as exc:  # a worker that died (killed, out of memory) must not kill the bot
+            log.exception("analysis worker failed")
+            return Rejection(f"analysis worker failed: {type(exc).__name__}")
+
+    async def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)

@@ -1,0 +1,196 @@
+"""HTML views of library data: the article card, the dossier, lists. Every stored string is escaped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.i18n import Lang
+from bot.render import esc, truncate
+from storage.records import (
+    ActorBrief,
+    ActorDossier,
+    ArticleBrief,
+    ArticleFull,
+    ClaimRow,
+    LibraryStats,
+    SearchHit,
+    TagBrief,
+)
+
+MAX_CARD_ACTORS = 8
+MAX_CARD_CLAIMS = 6
+MAX_CLAIM_CHARS = 300
+
+_KIND = {
+    "ru": {"person": "человек", "organization": "организация", "location": "место"},
+    "en": {"person": "person", "organization": "organization", "location": "place"},
+}
+
+L: dict[str, dict[Lang, str]] = {
+    "actors": {"ru": "Действующие лица", "en": "Actors"},
+    "claims": {"ru": "Заявления", "en": "Claims"},
+    "article": {"ru": "Статья", "en": "Article"},
+    "untitled": {"ru": "Без заголовка", "en": "Untitled"},
+    "pending": {"ru": "ещё анализируется", "en": "still being analysed"},
+    "failed": {"ru": "анализ не удался, текст сохранён", "en": "analysis failed; the text is stored"},
+    "via": {"ru": "через", "en": "via"},
+    "roles": {"ru": "Роли", "en": "Roles"},
+    "articles_n": {"ru": "Статей", "en": "Articles"},
+    "seen": {"ru": "Впервые / последний раз", "en": "First / last seen"},
+    "with": {"ru": "Чаще всего рядом", "en": "Most often with"},
+    "latest": {"ru": "Последние статьи", "en": "Latest articles"},
+    "aliases": {"ru": "Также", "en": "Also"},
+    "no_claims": {"ru": "Заявлений не найдено.", "en": "No claims found."},
+    "truncated": {"ru": "текст обрезан для анализа", "en": "text was cut for analysis"},
+}
+
+
+def _l(lang: Lang, key: str) -> str:
+    return L[key][lang]
+
+
+def fmt_date(ts: int | None) -> str:
+    if ts is None:
+        return "—"
+    return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y")
+
+
+def fmt_datetime(ts: int | None) -> str:
+    if ts is None:
+        return "—"
+    return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y %H:%M UTC")
+
+
+def hashtag(name: str) -> str:
+    """A tag as a Telegram hashtag: letters, digits and underscores only."""
+    word = "".join(ch if ch.isalnum() else "_" for ch in name.strip()).strip("_")
+    while "__" in word:
+        word = word.replace("__", "_")
+    return "#" + word if word else ""
+
+
+def article_title(title: str | None, lang: Lang) -> str:
+    return title.strip() if title and title.strip() else _l(lang, "untitled")
+
+
+def article_line(brief: ArticleBrief, lang: Lang) -> str:
+    source = f" · {esc(brief.source)}" if brief.source else ""
+    return f"#{brief.id} {esc(truncate(article_title(brief.title, lang), 120))} · {fmt_date(brief.added_at)}{source}"
+
+
+def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> str:
+    """The reply card: title, source, summary, actors with roles, claims, tags, number."""
+    a = full.article
+    lines = [f"<b>{esc(truncate(article_title(a.title, lang), 300))}</b>"]
+    meta = []
+    if a.source:
+        meta.append(esc(a.source))
+    if a.via:
+        meta.append(f"{_l(lang, 'via')} {esc(a.via)}")
+    if a.origin_chat_title and a.origin_chat_title not in (a.source, a.via):
+        meta.append(esc(a.origin_chat_title))
+    meta.append(f"#{a.id}")
+    lines.append(" · ".join(meta))
+    link = a.url or (
+        f"https://t.me/{a.origin_chat_username}/{a.origin_message_id}"
+        if a.origin_chat_username and a.origin_message_id else None
+    )
+    if link:
+        lines.append(f'<a href="{esc(link)}">{esc(truncate(link, 80))}</a>')
+    if note:
+        lines.append(f"<i>{esc(note)}</i>")
+    if a.status == "pending":
+        lines.append(f"<i>{_l(lang, 'pending')}</i>")
+    elif a.status == "failed":
+        lines.append(f"<i>{_l(lang, 'failed')}</i>")
+    if a.summary:
+        lines.append("")
+        lines.append(esc(" ".join(a.summary)))
+    if full.actors:
+        shown = []
+        for actor in full.actors[:MAX_CARD_ACTORS]:
+            role = f" ({esc(actor.role)})" if actor.role else ""
+            shown.append(f"{esc(actor.name)}{role}")
+        more = len(full.actors) - MAX_CARD_ACTORS
+        tail = f" +{more}" if more > 0 else ""
+        lines.append("")
+        lines.append(f"<b>{_l(lang, 'actors')}</b>: " + ", ".join(shown) + tail)
+    if full.claims:
+        lines.append(f"<b>{_l(lang, 'claims')}</b>")
+        for claim in full.claims[:MAX_CARD_CLAIMS]:
+            speaker = esc(claim.speaker) if claim.speaker else "?"
+            text = esc(truncate(claim.text, MAX_CLAIM_CHARS))
+            lines.append(f"• {speaker}: «{text}»" if claim.kind == "quote" else f"• {speaker}: {text}")
+        if len(full.claims) > MAX_CARD_CLAIMS:
+            lines.append(f"… +{len(full.claims) - MAX_CARD_CLAIMS}")
+    tags = [hashtag(t.name) for t in full.tags]
+    tags = [t for t in tags if t]
+    if tags:
+        lines.append("")
+        lines.append(esc(" ".join(dict.fromkeys(tags))))
+    if a.truncated:
+        lines.append(f"<i>{_l(lang, 'truncated')}</i>")
+    return "\n".join(lines)
+
+
+def claim_line(claim: ClaimRow, lang: Lang, *, with_speaker: bool = False) -> str:
+    text = esc(truncate(claim.text, MAX_CLAIM_CHARS))
+    body = f"«{text}»" if claim.kind == "quote" else text
+    speaker = f"{esc(claim.speaker)}: " if with_speaker and claim.speaker else ""
+    return f"• {speaker}{body} — #{claim.article_id}, {fmt_date(claim.article_added_at)}"
+
+
+def dossier(d: ActorDossier, lang: Lang) -> str:
+    actor = d.actor
+    lines = [f"<b>{esc(actor.name)}</b> · {_KIND[lang].get(actor.kind, actor.kind)}"]
+    others = [al for al in d.aliases if al != actor.name][:6]
+    if others:
+        lines.append(f"{_l(lang, 'aliases')}: " + ", ".join(esc(al) for al in others))
+    if d.roles:
+        lines.append(f"{_l(lang, 'roles')}: " + "; ".join(f"{esc(r.role)} ({r.articles})" for r in d.roles[:5]))
+    lines.append(f"{_l(lang, 'articles_n')}: {d.articles} · {_l(lang, 'seen')}: "
+                 f"{fmt_date(d.first_seen)} / {fmt_date(d.last_seen)}")
+    if d.claims:
+        lines.append("")
+        lines.append(f"<b>{_l(lang, 'claims')}</b> ({d.claims_total})")
+        lines.extend(claim_line(c, lang) for c in d.claims)
+    if d.co_mentioned:
+        lines.append("")
+        lines.append(f"<b>{_l(lang, 'with')}</b>: " + ", ".join(
+            f"{esc(c.name)} ({c.articles})" for c in d.co_mentioned))
+    if d.latest_articles:
+        lines.append("")
+        lines.append(f"<b>{_l(lang, 'latest')}</b>")
+        lines.extend(article_line(b, lang) for b in d.latest_articles)
+    return "\n".join(lines)
+
+
+def actor_line(actor: ActorBrief, lang: Lang) -> str:
+    role = f" — {esc(actor.role)}" if actor.role else ""
+    return f"• <b>{esc(actor.name)}</b>{role} · {actor.articles}"
+
+
+def tag_line(tag: TagBrief) -> str:
+    label = f" / {esc(tag.label_en)}" if tag.label_en and tag.label_en != tag.name else ""
+    return f"• {esc(tag.name)}{label} · {tag.articles}"
+
+
+def search_hit(hit: SearchHit, lang: Lang) -> str:
+    snippet = "".join(f"<b>{esc(text)}</b>" if match else esc(text) for text, match in hit.snippet)
+    title = esc(truncate(article_title(hit.title, lang), 120))
+    return f"#{hit.article_id} <b>{title}</b> · {fmt_date(hit.added_at)}\n{snippet}"
+
+
+def stats(s: LibraryStats, lang: Lang) -> str:
+    if lang == "ru":
+        rows = [("Статей", s.articles), ("Действующих лиц", s.actors), ("Заявлений", s.claims),
+                ("Тегов", s.tags), ("В обработке", s.pending), ("С ошибкой анализа", s.failed)]
+        last = "Последняя статья"
+        head = "<b>Библиотека</b>"
+    else:
+        rows = [("Articles", s.articles), ("Actors", s.actors), ("Claims", s.claims), ("Tags", s.tags),
+                ("Being analysed", s.pending), ("Analysis failed", s.failed)]
+        last = "Last article"
+        head = "<b>Library</b>"
+    lines = [head, *(f"{name}: {value}" for name, value in rows), f"{last}: {fmt_datetime(s.last_added_at)}"]
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Command line: `python -m bot [run|console|analyze|backup|export]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings, require_token
+from bot.logsetup import setup_logging
+
+EXIT_CONFIG = 2
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Dossier: a Telegram bot that files Russian news articles into a shared, searchable dossier.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="start the bot (long polling); the default")
+    console = sub.add_parser("console", help="chat with the bot in this terminal, without Telegram")
+    console.add_argument("--lang", choices=["ru", "en"],
+                         default="ru" if os.environ.get("LANG", "").startswith("ru") else "en",
+                         help="interface language")
+    analyze = sub.add_parser("analyze", help="analyse article files and print the card or JSON Lines")
+    analyze.add_argument("paths", nargs="+", metavar="PATH", help="text or HTML files; - reads stdin")
+    analyze.add_argument("--json", action="store_true", help="one JSON object per input, in input order")
+    backup = sub.add_parser("backup", help="write a consistent copy of the database (safe while the bot runs)")
+    backup.add_argument("path", metavar="PATH")
+    export = sub.add_parser("export", help="export articles with their actors, claims and tags")
+    export.add_argument("path", metavar="PATH", help="output file; - for stdout")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        if command == "run":
+            return _run(settings)
+        if command == "console":
+            setup_logging("WARNING")
+            from bot.console import run_console
+
+            asyncio.run(run_console(settings, language=args.lang))
+            return 0
+        if command == "analyze":
+            setup_logging("WARNING")
+            from bot.analyze_cli import analyze_paths
+
+            return analyze_paths(args.paths, as_json=args.json)
+        if command == "backup":
+            setup_logging(settings.log_level)
+            from bot.maintenance import backup
+
+            asyncio.run(backup(settings, Path(args.path)))
+            return 0
+        if command == "export":
+            setup_logging(settings.log_level)
+            from bot.maintenance import export
+
+            asyncio.run(export(settings, args.path, args.format))
+            return 0
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+    raise AssertionError(command)
+
+
+def _run(settings: Settings) -> int:
+    token = require_token(settings)
+    setup_logging(settings.log_level, token)
+    from bot.app import build_application
+
+    path = settings.database_path
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    application = build_application(settings, token)
+    log.info("starting long polling against %s", settings.telegram_api_base_url)
+    application.run_polling(allowed_updates=None, drop_pending_updates=False)
+    return 0
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False)

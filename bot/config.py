@@ -1,0 +1,129 @@
+"""Settings from the environment and `.env`.
+
+The variable names are a contract (other tools and `.env.example` use them), so each field
+carries its exact environment name as an alias; nothing is read by a prefix convention.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable and is shown as one line."""
+
+
+def _default_workers() -> int:
+    # One worker leaves a core for the event loop on the 2-core machines teams usually run on.
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+class Settings(BaseSettings):
+    """All of Dossier's configuration. See `.env.example` for the meaning of each variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot", alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_api_file_url: str = Field(
+        default="https://api.telegram.org/file/bot", alias="TELEGRAM_API_FILE_URL"
+    )
+    database_url: str = Field(default="sqlite:///data/dossier.db", alias="DATABASE_URL")
+    allowed_user_ids: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(), validation_alias=AliasChoices("ALLOWED_USER_IDS", "allowed_user_ids")
+    )
+    log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
+    analysis_workers: int = Field(default_factory=_default_workers, alias="ANALYSIS_WORKERS", ge=0, le=64)
+    fetch_allow_private: bool = Field(default=False, alias="FETCH_ALLOW_PRIVATE")
+    fetch_timeout: float = Field(default=15.0, alias="FETCH_TIMEOUT", gt=0, le=120)
+    fetch_max_bytes: int = Field(default=5_000_000, alias="FETCH_MAX_BYTES", gt=0)
+    max_article_chars: int = Field(default=100_000, alias="MAX_ARTICLE_CHARS", ge=1000)
+    multipart_window: float = Field(default=2.0, alias="MULTIPART_WINDOW", ge=0, le=60)
+    user_rate_limit: int = Field(default=30, alias="USER_RATE_LIMIT", ge=1)
+
+    @field_validator("allowed_user_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if value is None:
+            return ()
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            ids: list[int] = []
+            for part in parts:
+                try:
+                    ids.append(int(part))
+                except ValueError:
+                    raise ValueError(f"{part!r} is not a numeric Telegram user id") from None
+            return tuple(dict.fromkeys(ids))
+        return value
+
+    @field_validator("telegram_api_base_url", "telegram_api_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_url(cls, value: str) -> str:
+        if not value.startswith("sqlite:///"):
+            raise ValueError("only sqlite:///path is supported, e.g. sqlite:///data/dossier.db")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        secret = self.telegram_bot_token
+        value = secret.get_secret_value().strip() if secret is not None else ""
+        return value or None
+
+    @property
+    def database_path(self) -> Path | None:
+        """Filesystem path of the SQLite file, None for an in-memory database."""
+        rest = self.database_url.removeprefix("sqlite:///")
+        return None if rest in ("", ":memory:") else Path(rest)
+
+
+_ENV_NAMES = {
+    name: (field.alias or name.upper()) for name, field in Settings.model_fields.items()
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise ConfigError with one readable line per wrong variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            env = _ENV_NAMES.get(field, field)
+            shown = "" if field == "telegram_bot_token" else f" (got {err.get('input')!r})"
+            lines.append(f"{env}: {err['msg']}{shown}")
+        raise ConfigError("; ".join(lines)) from None
+
+
+def require_token(settings: Settings) -> str:
+    token = settings.token
+    if token is None:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: put it in the environment or in .env "
+            "(copy .env.example), or try the bot without Telegram: python -m bot console"
+        )
+    return token

@@ -1,0 +1,274 @@
+"""Interface texts in Russian and English.
+
+The user's Telegram `language_code` picks the language: Russian for `ru*`, English otherwise.
+Templates are HTML; callers escape every value they pass in (see `bot.render.esc`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Lang = Literal["ru", "en"]
+
+
+def lang_of(language_code: str | None) -> Lang:
+    return "ru" if (language_code or "").lower().startswith("ru") else "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    args: str
+    ru: str
+    en: str
+    #: Shown in Telegram's command menu (the rest stay in /help only, to keep the menu short).
+    menu: bool = True
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "", "начать работу", "get started"),
+    Command("help", "", "список команд", "list of commands"),
+    Command("who", "ИМЯ", "досье на человека или организацию", "dossier on a person or organization"),
+    Command("claims", "ИМЯ", "что говорил человек", "what a person said"),
+    Command("tags", "ТЕГ", "статьи по тегу или список тегов", "articles by tag, or the top tags"),
+    Command("search", "ТЕКСТ", "полнотекстовый поиск", "full-text search"),
+    Command("recent", "", "последние статьи", "latest articles"),
+    Command("article", "N", "карточка статьи N", "card of article N"),
+    Command("stats", "", "статистика библиотеки", "library statistics"),
+    Command("delete", "N", "удалить статью N", "delete article N", menu=False),
+    Command("subscribe", "ЦЕЛЬ", "подписаться на тег или человека", "subscribe to a tag or an actor"),
+    Command("unsubscribe", "ЦЕЛЬ", "отменить подписку", "unsubscribe"),
+    Command("subscriptions", "", "мои подписки", "what this chat follows"),
+    Command("mute", "ЧАСЫ", "приостановить оповещения", "pause alerts", menu=False),
+    Command("unmute", "", "возобновить оповещения", "resume alerts", menu=False),
+    Command("digest", "daily|off|ЧЧ:ММ", "ежедневная сводка вместо оповещений", "daily digest instead of alerts",
+            menu=False),
+    Command("resume", "", "возобновить остановленную доставку", "resume paused alerts", menu=False),
+    Command("feed", "add|list|remove", "каналы-источники (владелец)", "channel feeds (owner)", menu=False),
+    Command("allow", "ID", "добавить участника (владелец)", "add a member (owner)", menu=False),
+    Command("revoke", "ID", "убрать участника (владелец)", "remove a member (owner)", menu=False),
+    Command("members", "", "участники (владелец)", "members (owner)", menu=False),
+)
+
+_ARGS_EN = {"ИМЯ": "NAME", "ТЕГ": "TAG", "ТЕКСТ": "TEXT", "ЦЕЛЬ": "TARGET", "ЧАСЫ": "HOURS",
+            "daily|off|ЧЧ:ММ": "daily|off|HH:MM"}
+
+TEXTS: dict[str, dict[Lang, str]] = {
+    "start": {
+        "ru": "<b>Dossier</b> собирает статьи, которые вы пересылаете, и отвечает на вопросы о них: "
+              "кто действующие лица, кто что заявил, о чём статья.\n\n"
+              "Перешлите мне статью из канала, вставьте текст, пришлите файл .txt/.html или ссылку.",
+        "en": "<b>Dossier</b> files the articles you forward and answers questions about them: "
+              "who the actors are, who claimed what, what each article is about.\n\n"
+              "Forward me an article from a channel, paste its text, or send a .txt/.html file or a link.",
+    },
+    "help_header": {"ru": "<b>Команды</b>", "en": "<b>Commands</b>"},
+    "help_footer": {
+        "ru": "Имена и теги можно писать по-русски или латиницей, в любом падеже: "
+              "<code>/who Tillerson</code>, <code>/who Лаврова</code>, <code>/tags sanctions</code>.",
+        "en": "Names and tags work in Russian or Latin script, in any case: "
+              "<code>/who Tillerson</code>, <code>/who Лаврова</code>, <code>/tags sanctions</code>.",
+    },
+    "unknown_command": {
+        "ru": "Не знаю команды {command}. Список команд: /help",
+        "en": "I don't know the command {command}. See /help for the list.",
+    },
+    "not_understood": {
+        "ru": "Это сообщение слишком короткое для статьи. Перешлите статью из канала, вставьте "
+              "её текст целиком, пришлите файл или ссылку. Команды: /help",
+        "en": "That message is too short to be an article. Forward an article from a channel, paste "
+              "its full text, or send a file or a link. Commands: /help",
+    },
+    "unsupported": {
+        "ru": "Такие сообщения я не обрабатываю. Пришлите текст статьи, файл или ссылку. Команды: /help",
+        "en": "I can't use this kind of message. Send an article's text, a file or a link. Commands: /help",
+    },
+    "internal_error": {
+        "ru": "Что-то пошло не так, и я не смог ответить. Ошибка записана; попробуйте ещё раз.",
+        "en": "Something went wrong and I couldn't answer. The error is logged; please try again.",
+    },
+    "stranger": {
+        "ru": "Это закрытая библиотека команды. Ваш Telegram id: <code>{user_id}</code> — "
+              "передайте его владельцу бота, чтобы он добавил вас командой /allow.",
+        "en": "This is a team's private library. Your Telegram id is <code>{user_id}</code>: "
+              "send it to the bot's owner so they can add you with /allow.",
+    },
+    "became_owner": {
+        "ru": "Вы — владелец этой библиотеки. Добавляйте участников командой /allow ID.",
+        "en": "You are now the owner of this library. Add members with /allow ID.",
+    },
+    "owner_only": {"ru": "Это может сделать только владелец библиотеки.",
+                   "en": "Only the library's owner can do that."},
+    "working": {"ru": "Читаю статью…", "en": "Reading the article…"},
+    "duplicate": {"ru": "Эта статья уже в библиотеке: /article_{id}",
+                  "en": "This article is already in the library: /article_{id}"},
+    "analysis_failed": {
+        "ru": "Не получилось разобрать статью #{id} ({error}). Текст сохранён; попробуйте позже.",
+        "en": "I couldn't analyse article #{id} ({error}). The text is stored; try again later.",
+    },
+    "after_restart": {"ru": "Проанализировано после перезапуска бота.",
+                      "en": "Analysed after the bot restarted."},
+    "empty_forward": {
+        "ru": "В этом сообщении нет текста — перешлите пост с текстом или подписью.",
+        "en": "This message has no text. Forward a post with text or a caption.",
+    },
+    "doc_too_big": {"ru": "Файл слишком большой (до {mb} МБ).", "en": "The file is too big (up to {mb} MB)."},
+    "doc_type": {"ru": "Пришлите файл .txt, .md или .html.", "en": "Send a .txt, .md or .html file."},
+    "extract_binary": {"ru": "Это не текстовый файл.", "en": "That is not a text file."},
+    "extract_encoding": {"ru": "Не удалось прочитать кодировку файла (нужна UTF-8 или cp1251).",
+                         "en": "I couldn't read the file's encoding (UTF-8 or cp1251 expected)."},
+    "extract_no_article": {"ru": "Не нашёл на странице текста статьи.",
+                           "en": "I found no article text there."},
+    "extract_private_address": {"ru": "Эта ссылка ведёт во внутреннюю сеть — такие я не открываю.",
+                                "en": "That link points to a private network address; I don't open those."},
+    "extract_bad_url": {"ru": "Поддерживаются только ссылки http и https.",
+                        "en": "Only http and https links are supported."},
+    "extract_timeout": {"ru": "Страница не ответила вовремя.", "en": "The page did not answer in time."},
+    "extract_too_big": {"ru": "Страница слишком большая.", "en": "The page is too big."},
+    "extract_unreachable": {"ru": "Не удалось открыть ссылку.", "en": "I couldn't open that link."},
+    "extract_http_error": {"ru": "Сайт вернул ошибку.", "en": "The site returned an error."},
+    "extract_not_text": {"ru": "По ссылке не текст.", "en": "That link is not a text page."},
+    "extract_too_many_redirects": {"ru": "Слишком много перенаправлений.", "en": "Too many redirects."},
+    "usage": {"ru": "Использование: {usage}", "en": "Usage: {usage}"},
+    "who_none": {"ru": "Никого похожего на «{query}» в библиотеке нет.",
+                 "en": "Nobody like “{query}” in the library."},
+    "who_suggest": {"ru": "Может быть, вы искали:", "en": "Did you mean:"},
+    "who_ambiguous": {"ru": "Под «{query}» подходят несколько — выберите:",
+                      "en": "Several match “{query}”, pick one:"},
+    "who_top": {"ru": "<b>Чаще всего упоминаются</b>", "en": "<b>Most mentioned</b>"},
+    "empty_library": {"ru": "Библиотека пока пуста — перешлите мне статью.",
+                      "en": "The library is empty so far: forward me an article."},
+    "claims_of": {"ru": "<b>Заявления: {name}</b> ({total})", "en": "<b>Claims by {name}</b> ({total})"},
+    "tag_none": {"ru": "Тега «{query}» в библиотеке нет.", "en": "No tag “{query}” in the library."},
+    "tag_articles": {"ru": "<b>#{name}</b> — статей: {total}", "en": "<b>#{name}</b>: {total} article(s)"},
+    "tags_top": {"ru": "<b>Популярные теги</b>", "en": "<b>Top tags</b>"},
+    "search_none": {"ru": "По запросу «{query}» ничего не найдено.", "en": "Nothing found for “{query}”."},
+    "search_head": {"ru": "<b>Поиск «{query}»</b> — найдено: {total}", "en": "<b>Search “{query}”</b>: {total} found"},
+    "recent_head": {"ru": "<b>Последние статьи</b>", "en": "<b>Latest articles</b>"},
+    "article_missing": {"ru": "Статьи #{id} нет.", "en": "There is no article #{id}."},
+    "bad_number": {"ru": "Укажите номер статьи, например: {example}", "en": "Give an article number, e.g. {example}"},
+    "deleted": {"ru": "Статья #{id} удалена.", "en": "Article #{id} deleted."},
+    "delete_forbidden": {"ru": "Удалить статью может только тот, кто её добавил, или владелец.",
+                         "en": "Only the member who added it or the owner can delete this article."},
+    "all_claims": {"ru": "Все заявления ({total})", "en": "All claims ({total})"},
+    "full_text": {"ru": "Полный текст", "en": "Full text"},
+    "open_card": {"ru": "Карточка", "en": "Card"},
+    "next": {"ru": "Дальше ›", "en": "Next ›"},
+    "prev": {"ru": "‹ Назад", "en": "‹ Back"},
+    "expired": {"ru": "Эта кнопка устарела — повторите команду.", "en": "This button has expired; repeat the command."},
+    "context_actors": {"ru": "<b>Действующие лица статьи #{id}</b>", "en": "<b>Actors of article #{id}</b>"},
+    "context_tags": {"ru": "<b>Теги статьи #{id}</b>", "en": "<b>Tags of article #{id}</b>"},
+    "context_claims": {"ru": "<b>Заявления в статье #{id}</b>", "en": "<b>Claims in article #{id}</b>"},
+    "too_fast": {"ru": "Слишком много сообщений подряд — подождите минуту. Статьи, которые вы пересылаете, "
+                       "я всё равно сохраню.",
+                 "en": "Too many messages at once; please wait a minute. Articles you forward are still kept."},
+    # Subscriptions, alerts, digests, feeds (handlers/subscriptions.py, handlers/feeds.py, bot/alerts.py)
+    "sub_usage": {
+        "ru": "Использование: <code>/subscribe ТЕГ или ИМЯ</code>, например <code>/subscribe санкции</code>, "
+              "<code>/subscribe санкции -нефть</code> (кроме статей о нефти), "
+              "<code>/subscribe Лавров +Сирия</code> (только вместе с Сирией).",
+        "en": "Usage: <code>/subscribe TAG or NAME</code>, e.g. <code>/subscribe sanctions</code>, "
+              "<code>/subscribe sanctions -oil</code> (except articles about oil), "
+              "<code>/subscribe Lavrov +Syria</code> (only together with Syria).",
+    },
+    "sub_too_many_filters": {"ru": "Не больше {max} условий +/- в одной подписке.",
+                             "en": "At most {max} +/- conditions per subscription."},
+    "sub_empty_filter": {"ru": "После «{sign}» нужно слово: <code>/subscribe санкции -нефть</code>.",
+                         "en": "Put a word after “{sign}”: <code>/subscribe sanctions -oil</code>."},
+    "sub_created": {"ru": "Подписка оформлена: {target}{filters}. Новые статьи об этом придут сюда.",
+                    "en": "Subscribed to {target}{filters}. New articles about it will be announced here."},
+    "sub_exists": {"ru": "Этот чат уже подписан на {target}{filters}.",
+                   "en": "This chat already follows {target}{filters}."},
+    "sub_with": {"ru": " — только вместе с {items}", "en": " — only together with {items}"},
+    "sub_without": {"ru": " — кроме статей про {items}", "en": " — except articles about {items}"},
+    "sub_ambiguous": {"ru": "Под «{query}» подходят несколько — на что подписаться?",
+                      "en": "Several match “{query}”. Which one to follow?"},
+    "sub_not_found": {"ru": "Ни тега, ни человека «{query}» в библиотеке нет.",
+                      "en": "There is no tag or person “{query}” in the library."},
+    "sub_bad_filter": {"ru": "Условие «{query}» не удалось однозначно понять — уточните его.",
+                       "en": "I couldn't pin down the condition “{query}”; please be more specific."},
+    "sub_too_many": {"ru": "У этого чата уже {max} подписок — отмените какую-нибудь (/subscriptions).",
+                     "en": "This chat already has {max} subscriptions; remove one first (/subscriptions)."},
+    "sub_list_head": {"ru": "<b>Подписки этого чата</b>", "en": "<b>This chat follows</b>"},
+    "sub_list_empty": {"ru": "Подписок нет. Подписаться: <code>/subscribe санкции</code>",
+                       "en": "No subscriptions. Subscribe with <code>/subscribe sanctions</code>"},
+    "sub_removed": {"ru": "Подписка на {target} отменена.", "en": "Unsubscribed from {target}."},
+    "sub_not_subscribed": {"ru": "Такой подписки у этого чата нет. Список: /subscriptions",
+                           "en": "This chat has no such subscription. See /subscriptions"},
+    "sub_choose": {"ru": "Какую подписку отменить?", "en": "Which subscription should go?"},
+    "sub_status_muted": {"ru": "Оповещения приостановлены до {until} UTC.", "en": "Alerts are muted until {until} UTC."},
+    "sub_status_digest": {"ru": "Вместо оповещений — ежедневная сводка в {time} ({tz}).",
+                          "en": "A daily digest at {time} ({tz}) instead of instant alerts."},
+    "sub_status_paused": {"ru": "Доставка остановлена: Telegram не дал мне написать сюда. /resume — возобновить.",
+                          "en": "Delivery is paused: Telegram refused my messages here. /resume to restart it."},
+    "mute_usage": {"ru": "Использование: <code>/mute ЧАСЫ</code>, например <code>/mute 8</code>.",
+                   "en": "Usage: <code>/mute HOURS</code>, e.g. <code>/mute 8</code>."},
+    "muted": {"ru": "Оповещения приостановлены до {until} UTC. Пропущенные придут потом; /unmute — вернуть сейчас.",
+              "en": "Alerts muted until {until} UTC. Missed ones arrive afterwards; /unmute to resume now."},
+    "unmuted": {"ru": "Оповещения снова включены.", "en": "Alerts are back on."},
+    "digest_usage": {
+        "ru": "Использование: <code>/digest daily</code> (в 09:00 UTC), <code>/digest 18:30 Europe/Moscow</code> "
+              "или <code>/digest off</code>.",
+        "en": "Usage: <code>/digest daily</code> (at 09:00 UTC), <code>/digest 18:30 Europe/Moscow</code> "
+              "or <code>/digest off</code>.",
+    },
+    "digest_bad_tz": {"ru": "Не знаю часового пояса «{tz}». Пример: Europe/Moscow.",
+                      "en": "Unknown time zone “{tz}”. Example: Europe/Moscow."},
+    "digest_on": {"ru": "Теперь вместо отдельных оповещений — одна сводка в день, в {time} ({tz}).",
+                  "en": "From now on one digest a day at {time} ({tz}) instead of separate alerts."},
+    "digest_off": {"ru": "Сводка выключена, оповещения снова приходят сразу.",
+                   "en": "Digest off; alerts arrive as they happen again."},
+    "digest_head": {"ru": "<b>Сводка за день</b> — статей: {count}", "en": "<b>Daily digest</b>: {count} article(s)"},
+    "digest_foot": {"ru": "Карточка: /article N", "en": "Open a card with /article N"},
+    "paused_notice": {
+        "ru": "Оповещения в этот чат были остановлены: Telegram не давал мне сюда писать. Возобновить?",
+        "en": "Alerts to this chat were stopped because Telegram refused my messages here. Resume them?",
+    },
+    "resume_button": {"ru": "Возобновить", "en": "Resume"},
+    "resumed": {"ru": "Оповещения возобновлены; отложенные придут сейчас.",
+                "en": "Alerts resumed; the held ones are on their way."},
+    "not_paused": {"ru": "Оповещения в этот чат не остановлены.", "en": "Alerts to this chat are not paused."},
+    "feed_usage": {
+        "ru": "Каналы-источники: <code>/feed add @канал</code> (или перешлите сюда пост из канала с подписью "
+              "/feed add), <code>/feed list</code>, <code>/feed remove @канал</code>. Сначала добавьте бота "
+              "администратором канала.",
+        "en": "Channel feeds: <code>/feed add @channel</code> (or forward a post of the channel here and reply "
+              "to it with /feed add), <code>/feed list</code>, <code>/feed remove @channel</code>. Make the bot "
+              "an admin of the channel first.",
+    },
+    "feed_private": {"ru": "Настраивайте каналы в личном чате с ботом.",
+                     "en": "Set up feeds in a private chat with the bot."},
+    "feed_not_found": {"ru": "Не нашёл канал {channel}.", "en": "I couldn't find the channel {channel}."},
+    "feed_not_channel": {"ru": "{channel} — не канал.", "en": "{channel} is not a channel."},
+    "feed_not_admin": {"ru": "Я не администратор {channel}: добавьте меня в администраторы и повторите.",
+                       "en": "I am not an admin of {channel}: add me as an admin and try again."},
+    "feed_added": {"ru": "Канал {channel} подключён: его посты будут попадать в библиотеку.",
+                   "en": "Feed {channel} enabled: its posts will be filed in the library."},
+    "feed_exists": {"ru": "Канал {channel} уже подключён.", "en": "Feed {channel} is already enabled."},
+    "feed_removed": {"ru": "Канал {channel} отключён.", "en": "Feed {channel} removed."},
+    "feed_missing": {"ru": "Канала {channel} среди источников нет.", "en": "{channel} is not a feed."},
+    "feed_list_head": {"ru": "<b>Каналы-источники</b>", "en": "<b>Channel feeds</b>"},
+    "feed_list_empty": {"ru": "Каналов-источников нет.", "en": "No channel feeds yet."},
+}
+
+
+def t(lang: Lang, key: str, **values: str) -> str:
+    """Look up a template; values are inserted as given, so escape them first."""
+    template = TEXTS[key][lang]
+    return template.format(**values) if values else template
+
+
+def command_args(command: Command, lang: Lang) -> str:
+    return command.args if lang == "ru" else _ARGS_EN.get(command.args, command.args)
+
+
+def help_text(lang: Lang) -> str:
+    lines = [t(lang, "help_header")]
+    for command in COMMANDS:
+        args = command_args(command, lang)
+        usage = f"/{command.name}" + (f" {args}" if args else "")
+        lines.append(f"{usage} — {command.ru if lang == 'ru' else command.en}")
+    lines.append("")
+    lines.append(t(lang, "help_footer"))
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""A durable inbox: no update is lost between Telegram and the handlers.
+
+Telegram forgets an update once a later `getUpdates` asks for a higher offset, and PTB's
+Updater polls again before the handlers of the previous batch have run. A SIGKILL in between
+would lose those updates. So every fetched update is written to the database *inside* the
+`getUpdates` call, before the Updater can confirm it, and marked done only after its handlers
+finished. On start-up the unfinished ones are replayed; an update Telegram delivers again after
+it was already handled is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import HTTPXRequest, RequestData
+
+if TYPE_CHECKING:
+    from storage.repository import Storage
+
+log = logging.getLogger(__name__)
+
+
+class InboxRequest(HTTPXRequest):
+    """The HTTP client of `getUpdates`, writing each update to the inbox before returning it."""
+
+    def __init__(self) -> None:
+        # One connection suffices for long polling; PTB uses the same default for getUpdates.
+        super().__init__(connection_pool_size=1, read_timeout=10.0)
+        self.storage: Storage | None = None
+        #: Update ids Telegram delivered again although an earlier run already stored them.
+        self.seen_before: set[int] = set()
+
+    def attach(self, storage: Storage) -> None:
+        self.storage = storage
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        code, payload = await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        if self.storage is not None and code == 200 and url.endswith("/getUpdates"):
+            body = json.loads(payload)
+            for raw in body.get("result") or []:
+                update_id = int(raw["update_id"])
+                created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False))
+                if not created:
+                    self.seen_before.add(update_id)
+        return code, payload
+
+
+class DurableApplication(Application):  # type: ignore[type-arg]
+    """Marks each update done in the inbox after its handlers ran; replays unfinished ones."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.storage: Storage | None = None
+        self.inbox_request: InboxRequest | None = None
+        self._in_flight: set[int] = set()
+        self._handled: set[int] = set()
+        self._replayed: set[int] = set()
+
+    async def replay_inbox(self, storage: Storage, request: InboxRequest | None) -> int:
+        """Queue the updates a previous run fetched but did not finish; returns how many."""
+        self.storage = storage
+        self.inbox_request = request
+        pending = await storage.inbox_pending()
+        for update_id, payload in pending:
+            try:
+                update = Update.de_json(json.loads(payload), self.bot)
+            except Exception:
+                log.exception("inbox update %s cannot be decoded; dropping it", update_id)
+                await storage.inbox_done(update_id)
+                continue
+            self._replayed.add(update_id)
+            await self.update_queue.put(update)
+        if pending:
+            log.info("replaying %d update(s) left unfinished by the previous run", len(pending))
+        return len(pending)
+
+    async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update) or self.storage is None:
+            await super().process_update(update)
+            return
+        update_id = update.update_id
+        if update_id in self._in_flight or update_id in self._handled:
+            return  # replayed from the inbox and delivered again by Telegram: handle once
+        request = self.inbox_request
+        if request is not None and update_id in request.seen_before:
+            request.seen_before.discard(update_id)
+            if update_id not in self._replayed:
+                return  # a previous run finished it; Telegram had not yet heard that
+        self._in_flight.add(update_id)
+        try:
+            await super().process_update(update)
+        finally:
+            self._in_flight.discard(update_id)
+            self._remember(update_id)
+            await self.storage.inbox_done(update_id)
+
+    def _remember(self, update_id: int) -> None:
+        self._handled.add(update_id)
+        if len(self._handled) > 20_000:  # Telegram redelivers only recent updates
+            floor = max(self._handled) - 10_000
+            self._handled = {uid for uid in self._handled if uid > floor}

@@ -1,0 +1,56 @@
+"""Backup and export: getting the team's library out, safely, while the bot runs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Settings
+from storage.repository import Storage
+
+CSV_FIELDS = ("id", "title", "source", "via", "url", "added_at", "status", "actors", "claims", "tags", "text")
+
+
+async def backup(settings: Settings, path: Path) -> None:
+    """SQLite's online backup: a consistent snapshot even while the bot writes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    async with Storage.open(settings.database_url) as storage:
+        await storage.backup(path)
+    print(f"backup written to {path}")
+
+
+def _flat(item: dict[str, Any]) -> dict[str, Any]:
+    row = {key: item.get(key) for key in CSV_FIELDS}
+    row["actors"] = "; ".join(a.get("name", "") + (f" ({a['role']})" if a.get("role") else "")
+                              for a in item.get("actors", []))
+    row["claims"] = " | ".join(f"{c.get('speaker') or '?'}: {c.get('text', '')}" for c in item.get("claims", []))
+    row["tags"] = ", ".join(t.get("name", "") for t in item.get("tags", []))
+    return row
+
+
+async def export(settings: Settings, target: str, fmt: str) -> None:
+    out: TextIO
+    out = sys.stdout if target == "-" else open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115, ASYNC230
+    count = 0
+    try:
+        async with Storage.open(settings.database_url) as storage:
+            if fmt == "csv":
+                writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+                writer.writeheader()
+                async for item in storage.export_articles():
+                    writer.writerow(_flat(item))
+                    count += 1
+            else:
+                out.write("[\n")
+                async for item in storage.export_articles():
+                    out.write((",\n" if count else "") + json.dumps(item, ensure_ascii=False))
+                    count += 1
+                out.write("\n]\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if target != "-":
+        print(f"exported {count} article(s) to {target}")

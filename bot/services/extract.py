@@ -1,0 +1,74 @@
+"""Turning what users send (documents, web pages) into article text, refusing what is not text."""
+
+from __future__ import annotations
+
+import re
+
+#: A document larger than this is refused before download (Telegram's bot limit is 20 MB).
+MAX_DOCUMENT_BYTES = 5_000_000
+TEXT_SUFFIXES = (".txt", ".md", ".text", ".html", ".htm")
+
+_BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+
+
+class ExtractError(Exception):
+    """The input is not an article we can read; the message is safe to show (as a key)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _cyrillic_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff") / len(letters)
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or cp1251, whichever reads as text; binary is refused."""
+    head = data[:16]
+    if any(head.startswith(magic) for magic in _BINARY_MAGIC) or b"\x00" in data[:4096]:
+        raise ExtractError("binary")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1251", errors="replace")
+    # cp1251 decodes any byte; accept it only if the result reads as mostly Cyrillic or ASCII text.
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    if printable / max(1, len(text)) < 0.95 or (_cyrillic_share(text) < 0.3 and not text.isascii()):
+        raise ExtractError("encoding")
+    return text
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or bool(re.search(r"<(p|div|article|body)\b", head))
+
+
+def html_to_article(html_text: str) -> tuple[str, str | None]:
+    """Main text and title of a web page (trafilatura drops menus, comments, footers)."""
+    import trafilatura
+
+    text = trafilatura.extract(html_text, include_comments=False, include_tables=False, favor_precision=True)
+    title: str | None = None
+    try:
+        meta = trafilatura.extract_metadata(html_text)
+        title = meta.title if meta is not None else None
+    except Exception:  # metadata is a nicety; the text is what matters
+        title = None
+    if not text or not text.strip():
+        raise ExtractError("no_article")
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    return text, title
+
+
+def document_to_text(data: bytes, file_name: str | None) -> str:
+    text = decode_bytes(data)
+    name = (file_name or "").lower()
+    if name.endswith((".html", ".htm")) or looks_like_html(text):
+        text, _ = html_to_article(text)
+    return text

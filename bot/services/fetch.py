@@ -1,0 +1,86 @@
+"""Fetching an article from a link, safely.
+
+A link is user input that makes the bot open a connection, so every hop of a redirect chain is
+checked: only http/https, only public addresses (no loopback, private, link-local, multicast or
+reserved ranges, so a member cannot make the bot probe the team's internal network), a bounded
+number of redirects, a time limit for the whole fetch and a size cap on the body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.services.extract import ExtractError, decode_bytes, html_to_article
+
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    timeout: float = 15.0
+    max_bytes: int = 5_000_000
+    allow_private: bool = False
+
+
+async def _check_host(url: str, policy: FetchPolicy) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ExtractError("bad_url")
+    if policy.allow_private:
+        return
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 80,
+                                                             type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise ExtractError("unreachable") from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise ExtractError("private_address")
+
+
+async def _fetch(url: str, policy: FetchPolicy) -> tuple[str, bytes, str]:
+    async with httpx.AsyncClient(follow_redirects=False, timeout=policy.timeout,
+                                 headers={"User-Agent": "DossierBot/0.1 (+article reader)"}) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            await _check_host(url, policy)
+            async with client.stream("GET", url) as response:
+                if response.is_redirect:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise ExtractError("unreachable")
+                    url = urljoin(url, location)
+                    continue
+                if response.status_code >= 400:
+                    raise ExtractError("http_error")
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body.extend(chunk)
+                    if len(body) > policy.max_bytes:
+                        raise ExtractError("too_big")
+                return url, bytes(body), response.headers.get("content-type", "")
+    raise ExtractError("too_many_redirects")
+
+
+async def fetch_article(url: str, policy: FetchPolicy) -> tuple[str, str]:
+    """Return (final url, article text); ExtractError with a reason key otherwise."""
+    try:
+        final_url, body, content_type = await asyncio.wait_for(_fetch(url, policy), policy.timeout * 2)
+    except TimeoutError:
+        raise ExtractError("timeout") from None
+    except httpx.TimeoutException:
+        raise ExtractError("timeout") from None
+    except httpx.HTTPError:
+        raise ExtractError("unreachable") from None
+    if content_type and not any(t in content_type for t in ("html", "text", "xml")):
+        raise ExtractError("not_text")
+    text = decode_bytes(body)
+    if "html" in content_type or text.lstrip().startswith("<"):
+        text, _ = await asyncio.to_thread(html_to_article, text)
+    return final_url, text

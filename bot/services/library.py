@@ -1,0 +1,129 @@
+"""Query use cases: /who, /claims, /tags, /search, /article, /recent, /stats, /delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
+
+from bot.services.matching import ActorMatch, Matcher, TagMatch
+from storage.records import (
+    ActorBrief,
+    ActorDossier,
+    ArticleBrief,
+    ArticleFull,
+    ClaimRow,
+    LibraryStats,
+    SearchHit,
+    TagBrief,
+)
+from storage.repository import Storage
+
+PAGE = 10
+#: Queries longer than this are cut: nobody's name or tag is longer, and it bounds the work.
+MAX_QUERY_CHARS = 200
+
+
+def clean_query(text: str) -> str:
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+    @property
+    def has_prev(self) -> bool:
+        return self.offset > 0
+
+
+@dataclass(frozen=True, slots=True)
+class WhoResult:
+    match: ActorMatch
+    dossier: ActorDossier | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TagResult:
+    match: TagMatch
+    tag: TagBrief | None = None
+    articles: Page[ArticleBrief] | None = None
+
+
+DeleteOutcome = Literal["deleted", "missing", "forbidden"]
+
+
+class Library:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.matcher = Matcher(storage)
+
+    async def who(self, query: str) -> WhoResult:
+        match = await self.matcher.resolve_actor(clean_query(query))
+        if match.kind != "exact":
+            return WhoResult(match)
+        return WhoResult(match, await self.storage.actor_dossier(match.actor.id))
+
+    async def dossier(self, actor_id: int) -> ActorDossier | None:
+        return await self.storage.actor_dossier(actor_id)
+
+    async def top_actors(self, offset: int = 0, limit: int = PAGE) -> list[ActorBrief]:
+        return await self.storage.top_actors(limit, offset)
+
+    async def resolve_actor(self, query: str) -> ActorMatch:
+        return await self.matcher.resolve_actor(clean_query(query))
+
+    async def claims(self, actor_id: int, offset: int = 0, limit: int = PAGE) -> Page[ClaimRow]:
+        rows, total = await self.storage.claims_by_actor(actor_id, limit, offset)
+        return Page(rows, total, offset)
+
+    async def tag(self, query: str) -> TagResult:
+        match = await self.matcher.resolve_tag(clean_query(query))
+        if match.kind != "exact":
+            return TagResult(match)
+        tag = match.tags[0]
+        return TagResult(match, tag, await self.tag_articles(tag.id))
+
+    async def tag_articles(self, tag_id: int, offset: int = 0, limit: int = PAGE) -> Page[ArticleBrief]:
+        rows, total = await self.storage.articles_by_tag(tag_id, limit, offset)
+        return Page(rows, total, offset)
+
+    async def get_tag(self, tag_id: int) -> TagBrief | None:
+        return await self.storage.get_tag(tag_id)
+
+    async def top_tags(self, offset: int = 0, limit: int = 20) -> list[TagBrief]:
+        return await self.storage.top_tags(limit, offset)
+
+    async def search(self, query: str, offset: int = 0, limit: int = 5) -> Page[SearchHit]:
+        hits, total = await self.storage.search_articles(clean_query(query), limit, offset)
+        return Page(hits, total, offset)
+
+    async def article(self, article_id: int) -> ArticleFull | None:
+        return await self.storage.get_article(article_id)
+
+    async def article_text(self, article_id: int) -> str | None:
+        return await self.storage.article_text(article_id)
+
+    async def recent(self, offset: int = 0, limit: int = PAGE) -> Page[ArticleBrief]:
+        rows = await self.storage.recent_articles(limit + 1, offset)
+        total = offset + len(rows)
+        return Page(rows[:limit], total, offset)
+
+    async def stats(self) -> LibraryStats:
+        return await self.storage.stats()
+
+    async def delete(self, article_id: int, user_id: int, *, is_owner: bool) -> DeleteOutcome:
+        full = await self.storage.get_article(article_id)
+        if full is None:
+            return "missing"
+        if not is_owner and full.article.added_by != user_id:
+            return "forbidden"
+        return "deleted" if await self.storage.delete_article(article_id) else "missing"

@@ -1,0 +1,103 @@
+"""The access gate: runs before every other handler, for every kind of update.
+
+One gate instead of a check in each handler means a new handler cannot forget it: strangers'
+messages, commands, forwards and button presses all stop here, and nothing of theirs is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.i18n import t
+from handlers.common import lang, reply, services
+
+log = logging.getLogger(__name__)
+
+#: Commands (not articles) a member may send per minute before getting a "slow down" notice.
+_WINDOW = 60.0
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    user = update.effective_user
+    chat = update.effective_chat
+    if update.channel_post is not None or update.edited_channel_post is not None:
+        post = update.channel_post
+        if post is None or chat is None or not await svc.storage.feed_enabled(chat.id):
+            if chat is not None:
+                _log_once(context, f"channel {chat.id}", "ignoring posts of channel %s (not an enabled feed)")
+            raise ApplicationHandlerStop
+        return
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    message = update.effective_message
+    is_start = bool(message and message.text and message.text.split(maxsplit=1)[0].split("@")[0] == "/start")
+    access = await svc.access.check(user.id, name=user.full_name, claim_if_ownerless=is_start)
+    if not access.is_member:
+        await _refuse(update, context)
+        raise ApplicationHandlerStop
+    if access.became_owner:
+        await reply(update, t(lang(update), "became_owner"))
+    if chat is not None and chat.type != ChatType.CHANNEL:
+        await svc.storage.upsert_chat(chat.id, chat.type, chat.title or chat.full_name, user.language_code)
+    if not _within_rate(context, user.id, svc.settings.user_rate_limit, is_article=_is_article(update)):
+        raise ApplicationHandlerStop
+
+
+def _is_article(update: Update) -> bool:
+    message = update.message
+    if message is None:
+        return False
+    return bool(message.forward_origin or message.document or
+                (message.text and not message.text.startswith("/")))
+
+
+def _within_rate(context: ContextTypes.DEFAULT_TYPE, user_id: int, limit: int, *, is_article: bool) -> bool:
+    """Members' commands and buttons are rate-limited; their articles never are (nothing lost)."""
+    if is_article:
+        return True
+    buckets: dict[int, deque[float]] = context.bot_data.setdefault("dossier.rate", {})
+    now = time.monotonic()
+    stamps = buckets.setdefault(user_id, deque())
+    while stamps and now - stamps[0] > _WINDOW:
+        stamps.popleft()
+    stamps.append(now)
+    if len(stamps) <= limit:
+        return True
+    if len(stamps) == limit + 1:
+        context.application.create_task(_slow_down(context, user_id))
+    return False
+
+
+async def _slow_down(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
+    try:
+        await context.bot.send_message(user_id, t("en", "too_fast"))
+    except Exception:
+        log.info("could not send the rate-limit notice to %s", user_id)
+
+
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None:
+        return
+    text = t(lang(update), "stranger", user_id=str(user.id))
+    if update.callback_query is not None:
+        await update.callback_query.answer(text.replace("<code>", "").replace("</code>", ""), show_alert=True)
+        return
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await reply(update, text)
+    # In groups strangers are ignored silently: answering would spam the group.
+
+
+def _log_once(context: ContextTypes.DEFAULT_TYPE, key: str, message: str) -> None:
+    seen: set[str] = context.bot_data.setdefault("dossier.logged", set())
+    if key not in seen:
+        seen.add(key)
+        log.info(message, key)

@@ -1,0 +1,373 @@
+"""Plain values that storage hands out and takes in.
+
+Every row type is a frozen, slotted dataclass so callers (service layer, renderer, alert worker)
+can cache and share them without worrying that someone mutates a row behind their back, and so
+nothing outside storage/ ever sees a sqlite3.Row or a column name. Timestamps are unix seconds.
+Collections are tuples for the same immutability reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+OriginKind = Literal["channel", "user", "hidden_user", "chat", "paste", "document", "link", "import", "feed"]
+ArticleStatus = Literal["pending", "done", "failed"]
+MemberRole = Literal["owner", "member"]
+TargetKind = Literal["tag", "actor"]
+OutboxStatus = Literal["pending", "sent", "failed"]
+
+
+# --------------------------------------------------------------------------------------------
+# Articles
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A raw article as received, saved BEFORE analysis so nothing is lost if analysis crashes.
+
+    ``origin_*`` describe where the text first appeared (the forwarded-from channel/user);
+    ``added_*`` describe the message through which a member gave it to the bot.
+    """
+
+    text: str
+    origin_kind: OriginKind
+    added_by: int | None
+    added_at: int
+    added_chat_id: int | None = None
+    added_message_id: int | None = None
+    origin_chat_id: int | None = None
+    origin_chat_title: str | None = None
+    origin_chat_username: str | None = None
+    origin_message_id: int | None = None
+    origin_date: int | None = None
+    url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One stored article with its raw text and provenance (what re-analysis needs)."""
+
+    id: int
+    text: str
+    text_hash: str
+    title: str | None
+    source: str | None
+    via: str | None
+    lead: str | None
+    summary: tuple[str, ...]
+    language: str | None
+    truncated: bool
+    origin_kind: OriginKind
+    origin_chat_id: int | None
+    origin_chat_title: str | None
+    origin_chat_username: str | None
+    origin_message_id: int | None
+    origin_date: int | None
+    url: str | None
+    added_by: int | None
+    added_chat_id: int | None
+    added_message_id: int | None
+    added_at: int
+    analyzed_at: int | None
+    status: ArticleStatus
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleBrief:
+    """Enough to list an article in a result page without loading its text."""
+
+    id: int
+    title: str | None
+    source: str | None
+    added_at: int
+    status: ArticleStatus
+    origin_chat_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleActor:
+    """An actor as it appears in one article: role in THAT article, mention count there."""
+
+    actor_id: int
+    name: str
+    kind: str
+    role: str | None
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleClaim:
+    """A claim inside one article, in text order."""
+
+    id: int
+    actor_id: int | None
+    speaker: str | None
+    text: str
+    kind: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTag:
+    tag_id: int
+    name: str
+    label_en: str | None
+    origin: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFull:
+    """An article with everything the card shows (actors by mentions desc, claims in text order)."""
+
+    article: ArticleRow
+    actors: tuple[ArticleActor, ...]
+    claims: tuple[ArticleClaim, ...]
+    tags: tuple[ArticleTag, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStats:
+    articles: int
+    actors: int
+    claims: int
+    tags: int
+    last_added_at: int | None
+    pending: int
+    failed: int
+
+
+# --------------------------------------------------------------------------------------------
+# Actors & claims
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActorBrief:
+    """An actor with library-wide counts: ``articles`` distinct articles, ``mentions`` summed."""
+
+    id: int
+    kind: str
+    name: str
+    role: str | None
+    articles: int
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRow:
+    """An actor and all its stored aliases (original spelling)."""
+
+    id: int
+    kind: str
+    name: str
+    role: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim with the article it came from, for dossiers and claim listings."""
+
+    id: int
+    article_id: int
+    article_title: str | None
+    article_added_at: int
+    actor_id: int | None
+    speaker: str | None
+    text: str
+    kind: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCount:
+    role: str
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoMention:
+    """Another actor appearing in the same articles; ``articles`` = shared article count."""
+
+    actor_id: int
+    name: str
+    kind: str
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorDossier:
+    actor: ActorBrief
+    aliases: tuple[str, ...]
+    roles: tuple[RoleCount, ...]
+    articles: int
+    first_seen: int | None
+    last_seen: int | None
+    claims: tuple[ClaimRow, ...]
+    claims_total: int
+    co_mentioned: tuple[CoMention, ...]
+    latest_articles: tuple[ArticleBrief, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Tags & search
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TagBrief:
+    id: int
+    name: str
+    label_en: str | None
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A search result. ``snippet`` is a list of (text, is_match) segments of the ORIGINAL text,
+    so the renderer escapes every segment and bolds the matches itself (no HTML from storage)."""
+
+    article_id: int
+    title: str | None
+    added_at: int
+    snippet: tuple[tuple[str, bool], ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Members, chats, subscriptions, outbox
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user_id: int
+    role: MemberRole
+    name: str | None
+    added_by: int | None
+    added_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings:
+    """Per-chat delivery settings. ``digest_time`` set => alerts wait for the daily digest."""
+
+    chat_id: int
+    type: str | None
+    title: str | None
+    language: str | None
+    muted_until: int | None
+    digest_time: str | None
+    tz: str
+    paused: bool
+    last_digest_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRef:
+    """A subscription target or include/exclude condition: a tag id or an actor id."""
+
+    kind: TargetKind
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRow:
+    """A subscription; ``label`` is the tag name or actor name (None if the target vanished)."""
+
+    id: int
+    chat_id: int
+    target_kind: TargetKind
+    target_id: int
+    label: str | None
+    include: tuple[TargetRef, ...]
+    exclude: tuple[TargetRef, ...]
+    created_by: int | None
+    created_at: int
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedTarget:
+    """Why an alert fires: one subscribed target present on the article."""
+
+    kind: TargetKind
+    id: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One alert to deliver: article ``article_id`` to chat ``chat_id``, at most once."""
+
+    id: int
+    chat_id: int
+    article_id: int
+    article_title: str | None
+    matched: tuple[MatchedTarget, ...]
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: int
+    last_error: str | None
+    created_at: int
+    sent_at: int | None
+    telegram_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    pending: int
+    sent: int
+    failed: int
+
+
+# --------------------------------------------------------------------------------------------
+# Feeds
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    channel_id: int
+    username: str | None
+    title: str | None
+    enabled: bool
+    added_by: int | None
+    added_at: int
+
+
+__all__ = [
+    "ActorBrief",
+    "ActorDossier",
+    "ActorRow",
+    "ArticleActor",
+    "ArticleBrief",
+    "ArticleClaim",
+    "ArticleFull",
+    "ArticleRow",
+    "ArticleStatus",
+    "ArticleTag",
+    "ChatSettings",
+    "ClaimRow",
+    "CoMention",
+    "Feed",
+    "LibraryStats",
+    "MatchedTarget",
+    "Member",
+    "MemberRole",
+    "NewArticle",
+    "OriginKind",
+    "OutboxCounts",
+    "OutboxRow",
+    "OutboxStatus",
+    "RoleCount",
+    "SearchHit",
+    "SubscriptionRow",
+    "TagBrief",
+    "TargetKind",
+    "TargetRef",
+]

@@ -1,0 +1,21 @@
+"""Test doubles for the Dossier bot.
+
+``fakes.bot_api.FakeBotAPI`` is an aiohttp server that speaks the Telegram Bot API over HTTP so
+the real python-telegram-bot ``Application`` can be exercised end to end.
+"""
+
+from .bot_api import Call, FakeBotAPI, StoredFile
+from .errors import ApiError
+from .html_check import EntityParseError, ParsedText, check_message_text, parse_html, parse_markdown_v2
+
+__all__ = [
+    "ApiError",
+    "Call",
+    "EntityParseError",
+    "FakeBotAPI",
+    "ParsedText",
+    "StoredFile",
+    "check_message_text",
+    "parse_html",
+    "parse_markdown_v2",
+]
