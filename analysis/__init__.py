@@ -1,7 +1,7 @@
 """Article analysis: pure functions from Russian news text to typed results (no Telegram, no DB).
 
-    from analysis import analyze
-    result = analyze(text, origin="ИноТВ")   # ArticleAnalysis | Rejection, never raises
+from analysis import analyze
+result = analyze(text, origin="ИноТВ")   # ArticleAnalysis | Rejection, never raises
 """
 
 from analysis.model import (

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from analysis.entities import key
 from analysis.lexicon import ROLE_MODIFIERS, ROLE_NOUNS, SOURCE_NOUNS, SPEECH_VERBS
-from analysis.model import Claim
+from analysis.model import Claim, ClaimKind
 from analysis.morph import to_nominative
 from analysis.state import Mention, State, Token
 
@@ -27,9 +27,27 @@ if TYPE_CHECKING:
 _OPENERS = {"«": "»", "„": "“", "“": "”", '"': '"'}
 _DASH = "—–-"
 _ADDRESSEES = {
-    "издание", "газета", "журнал", "агентство", "телеканал", "радиостанция", "журналист", "репортёр",
-    "репортер", "корреспондент", "телевидение", "портал", "сайт", "интервью", "статья", "колонка",
-    "эфир", "материал", "беседа", "пресс-конференция", "брифинг",
+    "издание",
+    "газета",
+    "журнал",
+    "агентство",
+    "телеканал",
+    "радиостанция",
+    "журналист",
+    "репортёр",
+    "репортер",
+    "корреспондент",
+    "телевидение",
+    "портал",
+    "сайт",
+    "интервью",
+    "статья",
+    "колонка",
+    "эфир",
+    "материал",
+    "беседа",
+    "пресс-конференция",
+    "брифинг",
 }
 _OUTLET_SPEAKERS = {"издание", "газета", "журнал", "агентство", "телеканал", "сми", "автор", "портал", "сайт"}
 _PRONOUNS = {"он", "она"}
@@ -47,7 +65,7 @@ class _Draft:
     speaker: str | None
     actor: str | None
     text: str
-    kind: str
+    kind: ClaimKind
 
 
 def is_speech(tok: Token) -> bool:
@@ -172,9 +190,10 @@ class _Finder:
         if any(t.lemma in _PRONOUNS and t.case == "Nom" for t in words[:2]):
             return self._previous_speaker(start)
         others = [m for m in found if not self._is_outlet(m)]
-        phrase = self._phrase(toks, {i for m in found if self._is_outlet(m) for i in range(m.first, m.stop_token)})
-        if phrase is not None:
-            return phrase
+        outlet_tokens = {i for m in found if self._is_outlet(m) for i in range(m.first, m.stop_token)}
+        unnamed = self._phrase(toks, outlet_tokens)
+        if unnamed is not None:
+            return unnamed
         if others:
             name = self.state.actors[others[0].actor].name
             return name, name
@@ -227,7 +246,7 @@ class _Finder:
         holders = [a.name for a in self.state.actors if a.kind == "person" and a.role and a.role.split()[0] == lemma]
         return holders[0] if len(holders) == 1 else None
 
-    def add(self, start: int, speaker: tuple[str | None, str | None] | None, text: str, kind: str) -> None:
+    def add(self, start: int, speaker: tuple[str | None, str | None] | None, text: str, kind: ClaimKind) -> None:
         if speaker is None or (speaker[0] is None and speaker[1] is None):
             return
         text = re.sub(r"\s+", " ", text).strip(" ,;:—–-\n")
@@ -330,8 +349,8 @@ class _Finder:
             else:
                 spk = self.speaker(region_start, region_stop, verb)
             nxt = m.group("next").strip()
-            if nxt[:1] in _OPENERS and nxt[-1:] in "»“”\".":
-                nxt = nxt.strip("«»„“”\"")
+            if nxt[:1] in _OPENERS and nxt[-1:] in '»“”".':
+                nxt = nxt.strip('«»„“”"')
             self.used_verbs.add(verb)
             self.add(m.start("next"), spk, nxt, "quote")
 
@@ -488,8 +507,9 @@ class _Finder:
             if k in seen or any(d.text in c.text and (d.actor or d.speaker) == (c.actor or c.speaker) for c in out):
                 continue
             seen.add(k)
-            kind = "quote" if d.kind == "quote" else "reported"
-            out.append(Claim(speaker=d.speaker, text=d.text, kind=kind, actor=d.actor, sentence=self._sent_of(d.start)))
+            out.append(
+                Claim(speaker=d.speaker, text=d.text, kind=d.kind, actor=d.actor, sentence=self._sent_of(d.start))
+            )
         return out
 
 

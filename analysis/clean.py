@@ -28,7 +28,10 @@ _INVISIBLE = dict.fromkeys(
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u3000"), " ")
 _TAG_RE = re.compile(r"<[A-Za-z!/?][^<>]{0,2000}>")
 _DROP_BLOCK_RE = re.compile(r"<(script|style|noscript|template)\b[^>]{0,2000}>.{0,200000}?</\1\s*>", re.I | re.S)
-_BREAK_TAG_RE = re.compile(r"<(?:br|/p|/div|/h[1-6]|/li|/tr|/blockquote|/section|/article|p|div|h[1-6]|li)\b[^<>]{0,2000}>", re.I)
+_BREAK_TAG_RE = re.compile(
+    r"<(?:br|/p|/div|/h[1-6]|/li|/tr|/blockquote|/section|/article|p|div|h[1-6]|li)\b[^<>]{0,2000}>", re.I
+)
+_HTML_HINT_RE = re.compile(r"</?(?:p|div|br|span|a|b|i|em|strong|h[1-6]|li|ul|html|body|script)\b[^<>]{0,2000}>", re.I)
 _SPACE_RUN_RE = re.compile(r"[ \t\f\v]+")
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
 
@@ -53,7 +56,7 @@ def looks_binary(text: str) -> bool:
 
 
 def has_html(text: str) -> bool:
-    return bool(re.search(r"</?(?:p|div|br|span|a|b|i|em|strong|h[1-6]|li|ul|html|body|script)\b[^<>]*>", text[:50_000], re.I))
+    return bool(_HTML_HINT_RE.search(text[:50_000]))
 
 
 def strip_html(text: str) -> str:
@@ -74,9 +77,7 @@ def normalize(text: str) -> str:
     if has_html(text):
         text = strip_html(text)
     text = text.translate(_INVISIBLE).translate(_SPACES)
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs")
-    )
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"))
     lines = [_SPACE_RUN_RE.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_RUN_RE.sub("\n\n", "\n".join(lines)).strip()
 
@@ -140,11 +141,12 @@ def find_via(text: str, origin: str | None) -> str | None:
 
 
 def _outlet_votes(text: str, votes: Counter[str], first_seen: dict[str, int]) -> None:
+    """Count outlet names in reporting phrases ("пишет BuzzFeed", "по данным издания X")."""
     for pattern, weight in _OUTLET_PATTERNS:
         for m in pattern.finditer(text):
             name = _clean_outlet(m.group("name"))
             if name:
-                votes[name] += weight
+                votes[name] += int(weight)
                 first_seen.setdefault(name, m.start())
 
 

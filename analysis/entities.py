@@ -9,6 +9,7 @@ rules over natasha's own morphology, so they cost no extra model pass.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -126,9 +127,7 @@ def _split_glued(pipeline: Pipeline, tokens: list[Token], surnames: set[str]) ->
             if _WORD_RE.search(prev.text) and _WORD_RE.search(tok.text) and prev.text.lower() not in _PARTICLES:
                 both_surnames = prev.lemma in surnames and tok.lemma in surnames
                 vocab = pipeline.morph_vocab
-                not_given = not has_grammeme(vocab, prev.text, "Name") and not has_grammeme(
-                    vocab, prev.text, "Patr"
-                )
+                not_given = not has_grammeme(vocab, prev.text, "Name") and not has_grammeme(vocab, prev.text, "Patr")
                 case_seam = (
                     prev.case is not None
                     and tok.case is not None
@@ -256,8 +255,11 @@ def find_mentions(state: State, pipeline: Pipeline, doc: Any) -> None:
             piece = _trim(piece, state.text)
             if not piece:
                 continue
-            if mentions and _is_latin(piece) and mentions[-1].stop <= piece[0].start and _cyrillic_before(
-                state.text, mentions[-1], piece[0].start
+            if (
+                mentions
+                and _is_latin(piece)
+                and mentions[-1].stop <= piece[0].start
+                and _cyrillic_before(state.text, mentions[-1], piece[0].start)
             ):
                 # "Андрес Восман (Andres Vosman)": the original spelling is an alias, not a second person.
                 mentions[-1].alias = state.text[piece[0].start : piece[-1].stop]
@@ -278,7 +280,8 @@ def find_mentions(state: State, pipeline: Pipeline, doc: Any) -> None:
             name = re.sub(r"\s+", " ", name).strip()
             if _is_junk(kind, piece, name):
                 continue
-            mention = Mention(kind, name, tokens[p_first].start, tokens[p_stop - 1].stop, p_first, p_stop, piece[0].sent)
+            start, stop = tokens[p_first].start, tokens[p_stop - 1].stop
+            mention = Mention(kind, name, start, stop, p_first, p_stop, piece[0].sent)
             mention.nominative = all(t.case in (None, "Nom") for t in _words(piece))
             mentions.append(mention)
     state.mentions = mentions
@@ -290,7 +293,8 @@ def _similar_surname(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short[:-1] if len(short) > 5 else short) and len(long_) - len(short) <= 2
+    stem = short[:-1] if len(short) > 5 else short
+    return len(short) >= 4 and long_.startswith(stem) and len(long_) - len(short) <= 2
 
 
 def merge(state: State) -> None:
@@ -343,26 +347,26 @@ def merge(state: State) -> None:
             attach(max(candidates, key=lambda i: actors[i].mentions), m, m.name)
             continue
         key = "per:" + _key(word)
-        idx = by_key.get(key)
-        if idx is None:
-            idx = next(
+        found_idx = by_key.get(key)
+        if found_idx is None:
+            found_idx = next(
                 (i for k, i in by_key.items() if k.startswith("per:") and _similar_surname(k[4:], word)), None
             )
-        if idx is None:
-            idx = new_actor(word, "person", m)
-            by_key[key] = idx
-        attach(idx, m, m.name)
+        if found_idx is None:
+            found_idx = new_actor(word, "person", m)
+            by_key[key] = found_idx
+        attach(found_idx, m, m.name)
 
     for m in state.mentions:
         if m.kind == "person":
             continue
         canonical, kind = _ALIASES.get(_key(m.name), (m.name, m.kind))
         key = "nam:" + _key(canonical)
-        idx = by_key.get(key)
-        if idx is None:
-            idx = new_actor(canonical, kind, m)
-            by_key[key] = idx
-        attach(idx, m, m.name)
+        place = by_key.get(key)
+        if place is None:
+            place = new_actor(canonical, kind, m)
+            by_key[key] = place
+        attach(place, m, m.name)
 
     for m in state.mentions:
         if m.alias and m.actor >= 0 and m.alias not in actors[m.actor].variants:
@@ -396,10 +400,8 @@ def aliases(actor: ActorDraft, latin: Any) -> tuple[str, ...]:
     if actor.kind == "person" and len(actor.name.split()) >= 2:
         names.append(actor.name.split()[-1])
     for name in list(names):
-        try:
+        with contextlib.suppress(Exception):  # a transliteration bug must not cost the whole analysis
             names.append(str(latin(name)))
-        except Exception:  # a transliteration bug must not cost the whole analysis
-            pass
     names.extend(actor.variants)
     seen: set[str] = set()
     out: list[str] = []
@@ -411,7 +413,9 @@ def aliases(actor: ActorDraft, latin: Any) -> tuple[str, ...]:
 
 
 def to_actor(actor: ActorDraft, latin: Any) -> Actor:
-    return Actor(name=actor.name, kind=actor.kind, mentions=actor.mentions, role=actor.role, aliases=aliases(actor, latin))
+    return Actor(
+        name=actor.name, kind=actor.kind, mentions=actor.mentions, role=actor.role, aliases=aliases(actor, latin)
+    )
 
 
 def key(text: str) -> str:

@@ -64,7 +64,9 @@ def split_runs(explicit: Sequence[str], names: Sequence[str]) -> list[str]:
     return out
 
 
-def make_tags(explicit: Sequence[str], lemmas: Sequence[str], actors: Sequence[Actor], *, max_actors: int = 4) -> list[Tag]:
+def make_tags(
+    explicit: Sequence[str], lemmas: Sequence[str], actors: Sequence[Actor], *, max_actors: int = 4
+) -> list[Tag]:
     """Explicit, topic and leading-actor tags, lowercased, deduplicated, best first."""
     tags: list[Tag] = []
     names = [alias for a in actors for alias in (a.name, *a.aliases)]

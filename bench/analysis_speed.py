@@ -40,7 +40,8 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    files = sorted(p for p in args.corpus.glob("*.txt") if not p.name.startswith("LICENSE")) if args.corpus.is_dir() else []
+    found = args.corpus.glob("*.txt") if args.corpus.is_dir() else []
+    files = sorted(p for p in found if not p.name.startswith("LICENSE"))
     if not files:
         print(f"no articles found under {args.corpus}; nothing to benchmark (skipped).")
         return 0
@@ -58,7 +59,7 @@ def main() -> int:
     for r in range(args.rounds):
         for text in texts:
             pair = ((raw_t, lambda t=text: raw_natasha(t, nlp)), (our_t, lambda t=text: analyze(t, pipeline=nlp)))
-            for bucket, fn in (pair if r % 2 == 0 else pair[::-1]):
+            for bucket, fn in pair if r % 2 == 0 else pair[::-1]:
                 start = time.perf_counter()
                 fn()
                 bucket.append(time.perf_counter() - start)
@@ -74,8 +75,10 @@ def main() -> int:
     print(f"natasha raw : {raw_mean:7.1f} ms/article (median {statistics.median(raw_t) * 1000:.1f})")
     print(f"analyze()   : {our_mean:7.1f} ms/article (median {statistics.median(our_t) * 1000:.1f})")
     print(f"ratio       : {our_mean / raw_mean:.2f}x (target <= 1.3)")
-    print(f"peak memory : {maxrss_mb:.0f} MB process max RSS (models included); "
-          f"{traced_peak / 1e6:.1f} MB Python allocations during analyze() of all articles")
+    print(
+        f"peak memory : {maxrss_mb:.0f} MB process max RSS (models included); "
+        f"{traced_peak / 1e6:.1f} MB Python allocations during analyze() of all articles"
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot import cards
+from bot.alerts import start_alerts
 from bot.i18n import lang_of, t
 from bot.inbox import DurableApplication, InboxRequest
 from bot.render import split_message
@@ -25,6 +26,7 @@ async def start_background(services: Services, application: Any) -> None:
     if isinstance(application, DurableApplication):
         await application.replay_inbox(services.storage, request if isinstance(request, InboxRequest) else None)
     services.background.append(asyncio.get_running_loop().create_task(_finish_pending(services, application)))
+    services.background.extend(await start_alerts(services, application))
 
 
 async def _finish_pending(services: Services, application: Any) -> None:

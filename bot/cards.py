@@ -89,7 +89,8 @@ def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> str:
         meta.append(f"{_l(lang, 'via')} {esc(a.via)}")
     if a.origin_chat_title and a.origin_chat_title not in (a.source, a.via):
         meta.append(esc(a.origin_chat_title))
-    meta.append(f"#{a.id}")
+    if a.id:
+        meta.append(f"#{a.id}")
     lines.append(" · ".join(meta))
     link = a.url or (
         f"https://t.me/{a.origin_chat_username}/{a.origin_message_id}"

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import articles, basic, gate, queries
+from handlers import articles, basic, feeds, gate, queries, subscriptions
 
 #: Group -1 runs before all others: the access gate.
 GATE_GROUP = -1
@@ -37,6 +37,8 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
+    subscriptions.register(application)  # before the catch-all button and unknown-command handlers
+    feeds.register(application)
     application.add_handler(MessageHandler(filters.Regex(r"^/article_\d+"), queries.article))
     application.add_handler(CallbackQueryHandler(queries.button))
 

@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import Chat, MessageOriginChannel, Update
+from telegram import Chat, ChatFullInfo, MessageOriginChannel, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
@@ -67,7 +67,7 @@ async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str | No
     origin = replied.forward_origin if replied else None
     user_id = update.effective_user.id if update.effective_user else None
     if ref is None and isinstance(origin, MessageOriginChannel):
-        channel: Chat = origin.chat
+        channel: Chat | ChatFullInfo = origin.chat
     elif ref is not None:
         target: str | int = int(ref) if ref.lstrip("-").isdigit() else "@" + ref.lstrip("@")
         try:

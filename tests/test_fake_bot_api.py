@@ -187,7 +187,8 @@ async def test_start_command_round_trip(fake_api: FakeBotAPI, ptb_app: App) -> N
         seen.append(update)
         assert update.effective_message is not None and update.effective_user is not None
         await update.effective_message.reply_html(
-            f"Привет, <b>{update.effective_user.first_name}</b>! Пришлите ссылку &amp; я сохраню."
+            f"Привет, <b>{update.effective_user.first_name}</b>! Пришлите ссылку &amp; я сохраню.",
+            do_quote=True,
         )
 
     ptb_app.add_handler(CommandHandler("start", start))
@@ -201,6 +202,9 @@ async def test_start_command_round_trip(fake_api: FakeBotAPI, ptb_app: App) -> N
     message = api.last_message(USER)
     assert message is not None and message["chat"]["type"] == "private"
     assert message["entities"] == [{"type": "bold", "offset": 8, "length": 4}]
+    # PTB v22 sends reply_to_message_id / do_quote as a JSON reply_parameters object
+    assert sent[0]["reply_parameters"]["message_id"] == 1
+    assert message["reply_to_message"]["text"] == "/start@dossier_test_bot"
     assert seen[0].effective_user is not None and seen[0].effective_user.language_code == "ru"
     assert api.rejected == []
 
@@ -390,6 +394,7 @@ async def test_document_upload_and_download(fake_api: FakeBotAPI, ptb_app: App) 
     tg_file = await ptb_app.bot.get_file("my-file-id")
     assert tg_file.file_path is not None and tg_file.file_path.startswith(api.file_url)
     assert bytes(await tg_file.download_as_bytearray()) == b"%PDF-1.4 fake"
+    assert len(api.downloads) == 2
     with pytest.raises(BadRequest, match="Wrong file_id"):
         await ptb_app.bot.get_file("unknown")
 
@@ -490,6 +495,10 @@ async def test_get_updates_offset_long_poll_and_allowed_updates(fake_api: FakeBo
         assert [u.update_id for u in await bot.get_updates(timeout=0)] == [second]
         assert await bot.get_updates(offset=second + 1, timeout=0) == ()
         assert api.pending_updates == []
+        batch = [api.send_text(USER, str(n)) for n in range(3)]
+        assert [u.update_id for u in await bot.get_updates(limit=2, timeout=0)] == batch[:2]
+        assert [u.update_id for u in await bot.get_updates(offset=batch[2], timeout=0)] == batch[2:]
+        second = batch[2]
 
         # long poll returns as soon as an update is queued
         started = time.monotonic()

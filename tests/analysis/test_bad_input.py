@@ -37,7 +37,7 @@ def test_bytes_input_does_not_raise(pipeline: Any) -> None:
 def test_english_text_gets_no_russian_actors(pipeline: Any) -> None:
     text = (
         "Secretary of State Rex Tillerson met Russian Foreign Minister Sergei Lavrov in New York. "
-        "\"We had a frank exchange\", a State Department spokesman said. The talks lasted two hours."
+        '"We had a frank exchange", a State Department spokesman said. The talks lasted two hours.'
     )
     res = analyze(text, pipeline=pipeline)
     assert isinstance(res, ArticleAnalysis)

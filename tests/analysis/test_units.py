@@ -12,7 +12,7 @@ from analysis.tagging import make_tags
 
 
 def test_find_quotes_nested_and_mixed() -> None:
-    text = "«Он сказал: „Да“ и ушёл», — отметил он. “English” and \"straight one\" here."
+    text = '«Он сказал: „Да“ и ушёл», — отметил он. “English” and "straight one" here.'
     spans = [text[a:b] for a, b in find_quotes(text)]
     assert spans == ["«Он сказал: „Да“ и ушёл»", "“English”", '"straight one"']
 

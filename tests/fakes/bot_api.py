@@ -282,6 +282,7 @@ class FakeBotAPI:
         self.calls: list[Call] = []
         self.callback_answers: dict[str, JSON] = {}
         self.injected: list[JSON] = []  # every update ever queued, in order
+        self.downloads: list[str] = []  # file_path of every served file download
         self.webhook_url: str = ""
 
         self._runner: web.AppRunner | None = None
@@ -971,6 +972,7 @@ class FakeBotAPI:
         stored = self._file_paths.get(request.match_info["file_path"])
         if stored is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        self.downloads.append(request.match_info["file_path"])
         return web.Response(body=stored.content, content_type=stored.mime_type or "application/octet-stream")
 
     async def _read_params(self, request: web.Request) -> tuple[JSON, dict[str, Upload]]:
@@ -1284,13 +1286,15 @@ class FakeBotAPI:
         }
 
     def _deliverable(self) -> list[JSON]:
+        """Pending updates the bot subscribed to; the others are dropped (never delivered)."""
         allowed = set(self._allowed_updates)
-        out = []
-        for update in self._pending:
+
+        def wanted(update: JSON) -> bool:
             kind = next((k for k in update if k != "update_id"), "")
-            if (kind in allowed) if allowed else (kind not in DEFAULT_EXCLUDED_UPDATES):
-                out.append(update)
-        return out
+            return (kind in allowed) if allowed else (kind not in DEFAULT_EXCLUDED_UPDATES)
+
+        self._pending = [u for u in self._pending if wanted(u)]
+        return list(self._pending)
 
     async def _get_updates(self, params: JSON, files: dict[str, Upload]) -> Any:
         if self.webhook_url:
@@ -1332,11 +1336,6 @@ class FakeBotAPI:
             ready = self._deliverable()
             remaining = deadline - time.monotonic()
             if ready or self._closing or remaining <= 0:
-                # drop updates the bot said it doesn't want (never delivered)
-                if not ready:
-                    return []
-                keep = {id(u) for u in ready}
-                self._pending = [u for u in self._pending if id(u) in keep]
                 return ready[:limit]
             event = self._update_event
             with contextlib.suppress(TimeoutError):

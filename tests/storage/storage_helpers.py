@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-
 from analysis.model import Actor, ArticleAnalysis, Claim, Tag
 from storage.records import NewArticle
 from storage.repository import Storage
@@ -86,12 +84,12 @@ def analysis2() -> ArticleAnalysis:
     )
 
 
-AnalysisFactory = Callable[[], ArticleAnalysis]
 
-
-async def filed(db: Storage, text: str, analysis: ArticleAnalysis, **kw: int | None) -> int:
+async def filed(
+    db: Storage, text: str, analysis: ArticleAnalysis, *, added_at: int = T0, added_chat_id: int | None = 100
+) -> int:
     """Add + analyse an article; return its id."""
-    article_id, created = await db.add_article(new_article(text, **kw))  # type: ignore[arg-type]
+    article_id, created = await db.add_article(new_article(text, added_at=added_at, added_chat_id=added_chat_id))
     assert created
     await db.save_analysis(article_id, analysis, now=T0)
     return article_id

@@ -179,6 +179,16 @@ async def test_backup_is_consistent_while_writing(db: Storage, tmp_path: Path) -
         assert hits and hits[0].title == analysis1().title
 
 
+async def test_backup_does_not_wait_for_an_open_write_and_skips_it(db: Storage, tmp_path: Path) -> None:
+    await db.add_member(1, "member", None)
+    async with db._write() as conn:
+        await conn.execute("INSERT INTO members (user_id, role, added_at) VALUES (2, 'member', 0)")
+        await asyncio.wait_for(db.backup(tmp_path / "b.db"), timeout=5)
+    con = sqlite3.connect(tmp_path / "b.db")
+    assert [r[0] for r in con.execute("SELECT user_id FROM members")] == [1]  # committed state only
+    con.close()
+
+
 async def test_backup_of_memory_database(tmp_path: Path) -> None:
     async with Storage.open("sqlite:///:memory:") as mem:
         await mem.add_article(new_article("в памяти"))

@@ -103,8 +103,8 @@ async def test_due_alerts_respect_mute_digest_pause_and_schedule(db: Storage) ->
     assert await db.outbox_counts() == OutboxCounts(pending=0, sent=2, failed=1)
 
 
-def _ts(*args: int) -> int:
-    return int(datetime(*args, tzinfo=UTC).timestamp())
+def _ts(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
+    return int(datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp())
 
 
 async def test_digest_due_in_local_time(db: Storage) -> None:
