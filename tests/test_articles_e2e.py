@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from conftest import MEMBER, OWNER, RunningBot, fixture_text
+from harness import MEMBER, OWNER, RunningBot, fixture_text
 
 CHANNEL = -1001234567890
 

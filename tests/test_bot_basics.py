@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MEMBER, OWNER, STRANGER, RunningBot
+from harness import MEMBER, OWNER, STRANGER, RunningBot
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.i18n import COMMANDS

@@ -939,7 +939,7 @@ class FakeBotAPI:
             known = self._known_methods.get(raw_method.lower())
             if known is not None:
                 missing = ApiError(
-                    501, f"Not Implemented: FakeBotAPI does not implement {known}", origin="fault"
+                    501, f"Not Implemented: FakeBotAPI does not implement {known}", origin="unimplemented"
                 )
                 return self._record(known, params, at, missing)
             return self._record(raw_method, params, at, ApiError(404, "Not Found", origin="auth"))

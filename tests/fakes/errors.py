@@ -7,8 +7,8 @@ from typing import Any, Literal
 #: Why a call failed. ``validation`` = the request itself is wrong (what Telegram rejects),
 #: ``fault`` = injected with :meth:`FakeBotAPI.fail_next`, ``blocked`` = the chat blocked/kicked
 #: the bot (:meth:`FakeBotAPI.block_chat`), ``conflict`` = concurrent getUpdates / webhook set,
-#: ``auth`` = bad token or unknown method.
-Origin = Literal["ok", "validation", "fault", "blocked", "conflict", "auth"]
+#: ``auth`` = bad token or unknown method, ``unimplemented`` = a real Bot API method the fake lacks (501).
+Origin = Literal["ok", "validation", "fault", "blocked", "conflict", "auth", "unimplemented"]
 
 
 class ApiError(Exception):

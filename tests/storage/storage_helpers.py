@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+
 from analysis.model import Actor, ArticleAnalysis, Claim, Tag
 from storage.records import NewArticle
 from storage.repository import Storage

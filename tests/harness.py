@@ -1,0 +1,74 @@
+"""Running the real Dossier application against the fake Telegram (shared by the e2e tests)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fakes.bot_api import FakeBotAPI
+
+from bot.analyzer import Analyzer
+from bot.app import build_application
+from bot.config import Settings
+from bot.services import Services
+from handlers.common import SERVICES_KEY
+
+OWNER = 1001
+MEMBER = 1002
+STRANGER = 6666
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class RunningBot:
+    api: FakeBotAPI
+    app: Any
+    settings: Settings
+
+    @property
+    def services(self) -> Services:
+        return self.app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+def make_settings(api: FakeBotAPI, db: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.file_url,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "ALLOWED_USER_IDS": f"{OWNER},{MEMBER}",
+        "ANALYSIS_WORKERS": 0,
+        "MULTIPART_WINDOW": 0.6,
+        "FETCH_ALLOW_PRIVATE": False,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@contextlib.asynccontextmanager
+async def run_bot(api: FakeBotAPI, settings: Settings, analyzer: Analyzer | None) -> AsyncIterator[RunningBot]:
+    """Start Dossier as `python -m bot run` would (post_init included), poll the fake, stop cleanly."""
+    app = build_application(settings, api.token, analyzer=analyzer)
+    await app.initialize()
+    try:
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=5, drop_pending_updates=False)
+        yield RunningBot(api, app, settings)
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
