@@ -202,33 +202,40 @@ def search_key(text: str) -> str:
 _CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ского", ("ский",)), ("скому", ("ский",)), ("ским", ("ский",)), ("ском", ("ский",)),
     ("цкого", ("цкий",)), ("цкому", ("цкий",)), ("цким", ("цкий",)), ("цком", ("цкий",)),
-    ("ского", ("ский",)), ("ской", ("ская",)), ("скую", ("ская",)),
+    ("ской", ("ская",)), ("скую", ("ская",)),
     ("ого", ("ий", "ый")), ("его", ("ий",)), ("ому", ("ий", "ый")), ("ему", ("ий",)),
     ("ыми", ("ый",)), ("ими", ("ий",)),
     ("ами", ("а", "")), ("ями", ("я", "ь")),
     ("ией", ("ия",)), ("ии", ("ия",)), ("ию", ("ия",)),
     ("ым", ("", "ый")), ("им", ("ий",)), ("ом", ("",)), ("ем", ("ь", "й", "")),
-    ("ой", ("а",)), ("ою", ("а",)), ("ей", ("я", "ь", "")),
-    ("ов", ("",)), ("ев", ("ь", "й", "")), ("ам", ("а", "")), ("ям", ("я", "ь")),
+    ("ой", ("а",)), ("ою", ("а",)),
+    ("ам", ("а", "")), ("ям", ("я", "ь")),
     ("ах", ("а", "")), ("ях", ("я", "ь")),
     ("а", ("",)), ("у", ("", "а")), ("е", ("", "а")), ("ы", ("а", "")), ("и", ("а", "ь", "ия", "")),
     ("я", ("ь", "й")), ("ю", ("ь", "й", "я")),
+)
+# Genitive plural of nouns ("выборов", "санкций"-like "-ей"): for topic words only, because "-ов"/"-ев"/
+# "-ей" end most Russian surnames and first names in the nominative (Лавров, Медведев, Сергей).
+_NOUN_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ов", ("", "ы")), ("ев", ("ь", "й", "")), ("ей", ("я", "ь", "")),
 )
 _MIN_STEM = 4
 _MAX_VARIANTS = 8
 
 
-def strip_case_ending(word: str) -> list[str]:
+def strip_case_ending(word: str, *, nouns: bool = False) -> list[str]:
     """Candidate nominative forms of a Russian word by cutting a case ending (no dictionary).
 
     Used when no morphological lemmatizer is at hand; "Лаврова" -> ["Лавров"], "Зеленского" ->
     ["Зеленский"]. Returns [] for non-Cyrillic words and for words whose stem would be under 4 letters
     (short stems are where guessing does more harm than good: "Кима" is not "Ким"+"а" for sure).
+    ``nouns`` also cuts genitive plurals ("выборов" -> "выбор"), which would mangle surnames.
     """
     low = word.lower()
     if not _CYRILLIC.search(low):
         return []
-    for ending, replacements in _CASE_ENDINGS:
+    endings = (*_NOUN_ENDINGS, *_CASE_ENDINGS) if nouns else _CASE_ENDINGS
+    for ending, replacements in sorted(endings, key=lambda e: -len(e[0])):
         if low.endswith(ending) and len(low) - len(ending) >= _MIN_STEM:
             stem = word[: len(word) - len(ending)]
             return [stem + r for r in replacements]
@@ -245,11 +252,7 @@ def query_variants(query: str, lemmatize: Callable[[str], str] | None = None) ->
     words = query.split()
     per_word: list[list[str]] = []
     for word in words:
-        if lemmatize is not None:
-            forms = [word, lemmatize(word)]
-        else:
-            forms = [word, *strip_case_ending(word)]
-        per_word.append(forms)
+        per_word.append([word, lemmatize(word)] if lemmatize is not None else [word, *strip_case_ending(word)])
     keys: list[str] = []
     candidates = [query]
     if words:

@@ -209,7 +209,7 @@ def _text_forms(query: str) -> list[str]:
         return []
     forms = [text]
     words = text.split()
-    stripped = [strip_case_ending(w) or [w] for w in words]
+    stripped = [strip_case_ending(w, nouns=True) or [w] for w in words]
     forms.append(" ".join(options[0] for options in stripped))
     if len(words) == 1:
         forms.extend(stripped[0])

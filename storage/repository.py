@@ -561,12 +561,13 @@ class Storage:
 
     @property
     def generation(self) -> int:
-        """Increases on every committed write (any table). Callers cache alias_index() keyed on it;
-        it starts at 0 per process, so never persist it."""
+        """Increases on every committed write that changes library content or membership (not on
+        bookkeeping writes: inbox, chat settings, outbox delivery). Callers cache alias_index() and
+        roles keyed on it; it starts at 0 per process, so never persist it."""
         return self._generation
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _write(self, *, content: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """One serialized write transaction. ROLLBACK is shielded from cancellation: aiosqlite runs
         calls in order on its thread, so the rollback always lands before the next BEGIN."""
         if self._closed:
@@ -580,7 +581,8 @@ class Storage:
             except BaseException:
                 await asyncio.shield(conn.rollback())
                 raise
-            self._generation += 1
+            if content:
+                self._generation += 1
 
     @asynccontextmanager
     async def _conn(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -1313,7 +1315,7 @@ class Storage:
         self, chat_id: int, type: str | None, title: str | None, language: str | None = None
     ) -> None:
         """Record a chat as seen; None for title/language keeps what was known."""
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             await _run(
                 c,
                 """INSERT INTO chats (chat_id, type, title, language) VALUES (?, ?, ?, ?)
@@ -1480,7 +1482,7 @@ class Storage:
 
     async def mark_sent(self, outbox_id: int, telegram_message_id: int | None, now: int | None = None) -> bool:
         """Mark delivered; False if it was not pending (already sent/failed: do not count twice)."""
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             n, _ = await _run(
                 c,
                 """UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?
@@ -1491,7 +1493,7 @@ class Storage:
 
     async def mark_alert_failed(self, outbox_id: int, error: str, now: int | None = None) -> None:
         """Give up on an alert for good (e.g. 400 Bad Request): it will never be retried."""
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             await _run(
                 c,
                 """UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1,
@@ -1501,7 +1503,7 @@ class Storage:
 
     async def reschedule_alert(self, outbox_id: int, next_attempt_at: int, error: str) -> None:
         """Retry later (429/5xx/network); attempts counts tries so the caller can back off."""
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             await _run(
                 c,
                 """UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
@@ -1520,7 +1522,7 @@ class Storage:
         """Mark the digest's rows sent and stamp the chat's last_digest_at (call it with no ids
         when there was nothing to send, so the slot counts as done)."""
         ts = _now(now)
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             await _run(
                 c,
                 """UPDATE outbox SET status = 'sent', sent_at = ?
@@ -1609,7 +1611,7 @@ class Storage:
     async def inbox_put(self, update_id: int, payload_json: str, *, now: int | None = None) -> bool:
         """Persist a raw update before handling it; False if it was already there (Telegram
         re-delivered it), in which case the caller must not handle it again."""
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             n, _ = await _run(
                 c,
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at, status) VALUES (?, ?, ?, 'pending')",
@@ -1618,7 +1620,7 @@ class Storage:
             return n > 0
 
     async def inbox_done(self, update_id: int, *, now: int | None = None) -> None:
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             await _run(
                 c,
                 "UPDATE inbox SET status = 'done', done_at = ? WHERE update_id = ? AND status = 'pending'",
@@ -1634,7 +1636,7 @@ class Storage:
     async def inbox_prune(self, older_than: int) -> int:
         """Forget handled updates finished before ``older_than``; returns how many. Pending ones
         are never pruned."""
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             n, _ = await _run(
                 c, "DELETE FROM inbox WHERE status = 'done' AND done_at < ?", (older_than,)
             )
@@ -1648,7 +1650,7 @@ class Storage:
         return None if v is None else int(v)
 
     async def set_import_position(self, source_key: str, position: int, *, now: int | None = None) -> None:
-        async with self._write() as c:
+        async with self._write(content=False) as c:
             await _run(
                 c,
                 """INSERT INTO import_progress (source_key, position, updated_at) VALUES (?, ?, ?)
