@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from fakes.bot_api import Call, FakeBotAPI
 from harness import MEMBER, OWNER, RunningBot, fixture_text, make_settings, run_bot
 
 from bot.alerts import ALERTS_KEY, AlertSender, RateLimits
 from bot.analyzer import Analyzer
-from fakes.bot_api import Call, FakeBotAPI
 
 CHANNEL = -1001234567890
 _message_ids = itertools.count(100)

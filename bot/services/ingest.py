@@ -44,7 +44,7 @@ class IngestOutcome:
 class _Group:
     key: tuple[object, ...]
     parts: list[NewArticle]
-    last_message_id: int | None
+    message_ids: list[int]
     future: asyncio.Future[IngestOutcome]
     timer: asyncio.TimerHandle | None = None
     media_group: str | None = None
@@ -53,6 +53,18 @@ class _Group:
 @dataclass
 class _Collector:
     groups: dict[tuple[object, ...], _Group] = field(default_factory=dict)
+
+
+#: Parts of one post may arrive out of order (updates are handled concurrently); allow this gap.
+MAX_PART_GAP = 2
+
+
+def _adjacent(group: _Group, message_id: int | None) -> bool:
+    """Whether a post continues a group: its id is next to the group's ids, on either side."""
+    if message_id is None or not group.message_ids:
+        return False
+    return min(group.message_ids) - MAX_PART_GAP <= message_id <= max(group.message_ids) + MAX_PART_GAP \
+        and message_id not in group.message_ids
 
 
 AnalyzedHook = Callable[[int], Awaitable[None]]
@@ -81,21 +93,18 @@ class Ingest:
         if media_group_id is not None:
             key = (*key, "album", media_group_id)
         group = collector.groups.get(key)
-        fits = group is not None and (
-            media_group_id is not None
-            or (article.origin_message_id is not None and group.last_message_id is not None
-                and 0 < article.origin_message_id - group.last_message_id <= 1)
-        )
+        fits = group is not None and (media_group_id is not None or _adjacent(group, article.origin_message_id))
         if group is None or not fits:
             if group is not None:
                 self._flush(group)
-            group = _Group(key, [], None, loop.create_future(), media_group=media_group_id)
+            group = _Group(key, [], [], loop.create_future(), media_group=media_group_id)
             collector.groups[key] = group
             leader = True
         else:
             leader = False
         group.parts.append(article)
-        group.last_message_id = article.origin_message_id
+        if article.origin_message_id is not None:
+            group.message_ids.append(article.origin_message_id)
         if group.timer is not None:
             group.timer.cancel()
         group.timer = loop.call_later(self.window, self._flush, group)
