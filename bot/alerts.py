@@ -66,6 +66,8 @@ BACKOFF_MAX = 600.0
 GIVE_UP_AGE = 24 * 3600
 GIVE_UP_FAILURES = 5
 SUMMARY_CHARS = 200
+#: last_error prefix of rows waiting out a 429 (release() must not pull those forward).
+RETRY_AFTER_NOTE = "RetryAfter"
 TITLE_CHARS = 200
 
 
@@ -139,9 +141,6 @@ class RateLimiter:
         self._last[chat_id] = now
         if chat_id < 0:
             self._groups.setdefault(chat_id, deque()).append(now)
-
-    def clear_hold(self, chat_id: int) -> None:
-        self._hold.pop(chat_id, None)
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """After a 429: nothing more to this chat before Telegram said so."""
@@ -241,7 +240,6 @@ class AlertSender:
         self._failures: dict[int, int] = {}
         self._earliest: float | None = None
         self._articles: dict[int, ArticleFull | None] = {}
-        self.idle = asyncio.Event()
 
     # ------------------------------------------------------------ control
 
@@ -257,9 +255,9 @@ class AlertSender:
         """A chat lifted its mute/digest/pause: pull its held rows forward and send them now."""
         now = int(self.now())
         for row in await self.storage.pending_digest(chat_id):
-            if row.next_attempt_at > now:
+            # A row waiting out Telegram's retry_after keeps waiting: that time is not ours to cut.
+            if row.next_attempt_at > now and not (row.last_error or "").startswith(RETRY_AFTER_NOTE):
                 await self.storage.reschedule_alert(row.id, now, "released")
-        self.limiter.clear_hold(chat_id)
         self.wake()
 
     async def run(self) -> None:
@@ -268,7 +266,6 @@ class AlertSender:
         try:
             while True:
                 self._wake.clear()
-                self.idle.clear()
                 try:
                     delay = await self.drain_once()
                 except asyncio.CancelledError:
@@ -279,8 +276,6 @@ class AlertSender:
                 if delay <= 0:
                     await asyncio.sleep(0)
                     continue
-                if not self._in_flight:
-                    self.idle.set()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
         finally:
@@ -345,7 +340,10 @@ class AlertSender:
             log.error("alert delivery crashed", exc_info=task.exception())
 
     async def _held(self, row: OutboxRow, settings: ChatSettings | None) -> bool:
-        """Rows of muted, digest or paused chats wait in the outbox; they are not sent now."""
+        """Rows of muted, digest or paused chats wait in the outbox; they are not sent now.
+
+        `due_alerts` already leaves those chats out; this catches a setting changed between that
+        query and the send (a /mute typed while the batch was being sent)."""
         if settings is None:
             return False
         now = self.now()
@@ -379,6 +377,11 @@ class AlertSender:
             except TelegramError as exc:
                 await self._failed(row, exc)
                 return
+            except Exception as exc:  # not Telegram's answer (e.g. HTTP client closed at shutdown)
+                log.warning("alert %s to chat %s not sent: %r", row.id, row.chat_id, exc)
+                with contextlib.suppress(Exception):  # back off so a persistent fault cannot spin
+                    await self._reschedule(row, self.now() + BACKOFF_MAX / 10, f"{type(exc).__name__}: {exc}")
+                return
             self._failures.pop(row.id, None)
             self._sent_unmarked[row.id] = message.message_id
             await self._mark_sent(row.id)
@@ -406,7 +409,7 @@ class AlertSender:
             seconds = retry_after_seconds(exc)
             self.limiter.hold(row.chat_id, seconds)
             log.info("429 for chat %s: alert %s retries in %.0f s", row.chat_id, row.id, seconds)
-            await self._reschedule(row, now + seconds, f"RetryAfter {seconds:g}")
+            await self._reschedule(row, now + seconds, f"{RETRY_AFTER_NOTE} {seconds:g}")
         elif isinstance(exc, Forbidden):
             log.warning("chat %s refused alerts (%s); pausing it", row.chat_id, exc.message)
             await self.storage.set_paused(row.chat_id, True)

@@ -34,13 +34,14 @@ from bot.services.subscriptions import (
     valid_timezone,
 )
 from handlers.common import args_text, lang, reply, services
-from storage.records import SubscriptionRow, TargetRef
+from storage.records import SubscriptionRow, TargetKind, TargetRef
 
 _PICKS_KEY = "dossier.subpick"
 _NOTICED_KEY = "dossier.paused_noticed"
 _ALERT_REF = re.compile(r"#(\d+)")
-_KIND_CODE = {"tag": "t", "actor": "a"}
-_CODE_KIND = {"t": "tag", "a": "actor"}
+_KIND_CODE: dict[TargetKind, str] = {"tag": "t", "actor": "a"}
+_CODE_KIND: dict[str, TargetKind] = {"t": "tag", "a": "actor"}
+_CARD_BUTTON = re.compile(r"^art:(\d+)$")
 #: Runs after the regular handlers, so the "alerts are paused" note follows the normal answer.
 NOTICE_GROUP = 1
 DEFAULT_DIGEST_TIME = "09:00"
@@ -125,13 +126,22 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _replied_alert(update: Update) -> int | None:
-    """The article number of the bot's alert (or card) this command replies to."""
+    """The article number of the bot's alert this command replies to.
+
+    Read from the alert's card button first: the text's "#N" could be preceded by a "#" in a title.
+    """
     message = update.effective_message
     target = message.reply_to_message if message else None
     if target is None or target.from_user is None or not target.from_user.is_bot:
         return None
-    match = _ALERT_REF.search(target.text or "")
-    return int(match.group(1)) if match else None
+    markup = target.reply_markup
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            found = _CARD_BUTTON.match(str(button.callback_data or ""))
+            if found:
+                return int(found.group(1))
+    numbers = _ALERT_REF.findall(target.text or "")
+    return int(numbers[-1]) if numbers else None
 
 
 async def _answer_unsubscribe(update: Update, outcome: UnsubscribeOutcome) -> None:
@@ -315,7 +325,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, t(language, "sub_removed", target=esc(label)) if label is not None
                     else t(language, "sub_not_subscribed"))
     elif parts[0] == "sub" and len(parts) == 4 and parts[1] in _CODE_KIND and parts[2].isdigit():
-        candidate = await subs.candidate(_CODE_KIND[parts[1]], int(parts[2]))  # type: ignore[arg-type]
+        candidate = await subs.candidate(_CODE_KIND[parts[1]], int(parts[2]))
         picks: dict[int, Any] = context.chat_data.get(_PICKS_KEY, {}) if context.chat_data is not None else {}
         filters = picks.get(int(parts[3])) if parts[3].isdigit() else None
         if candidate is None or filters is None:

@@ -224,9 +224,12 @@ class Subscriptions:
         same = [s for s in existing if s.active and s.target_kind == target.kind and s.target_id == target.id]
         if not same and sum(1 for s in existing if s.active) >= MAX_SUBSCRIPTIONS:
             return SubscribeOutcome("too_many", target=target)
-        sub_id, created = await self.storage.add_subscription(
-            chat_id, target.kind, target.id, include=[c.ref for c in include], exclude=[c.ref for c in exclude],
-            created_by=user_id, now=int(self.now()))
+        try:
+            sub_id, created = await self.storage.add_subscription(
+                chat_id, target.kind, target.id, include=[c.ref for c in include],
+                exclude=[c.ref for c in exclude], created_by=user_id, now=int(self.now()))
+        except ValueError:  # the target was deleted since it was resolved (an old button)
+            return SubscribeOutcome("not_found", term=target.label)
         return SubscribeOutcome("created" if created else "exists", target=target, include=tuple(include),
                                 exclude=tuple(exclude), subscription_id=sub_id)
 
