@@ -66,6 +66,8 @@ BACKOFF_MAX = 600.0
 GIVE_UP_AGE = 24 * 3600
 GIVE_UP_FAILURES = 5
 SUMMARY_CHARS = 200
+#: Seconds a stopping sender waits for its in-flight sends.
+STOP_GRACE = 5.0
 #: last_error prefix of rows waiting out a 429 (release() must not pull those forward).
 RETRY_AFTER_NOTE = "RetryAfter"
 TITLE_CHARS = 200
@@ -279,8 +281,13 @@ class AlertSender:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
         finally:
-            for task in list(self._tasks):
-                task.cancel()
+            # Let sends already on the wire finish and be marked: cancelling one after Telegram
+            # accepted it would send it again after the restart. Whoever stops us should await
+            # this task before closing the database.
+            if self._tasks:
+                _, late = await asyncio.wait(list(self._tasks), timeout=STOP_GRACE)
+                for task in late:
+                    task.cancel()
             log.info("alert sender stopped")
 
     async def drain_once(self) -> float:

@@ -109,7 +109,10 @@ def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> str:
         lines.append(esc(" ".join(a.summary)))
     if full.actors:
         shown = []
-        for actor in full.actors[:MAX_CARD_ACTORS]:
+        # People first (they carry the claims), then organizations, then places; each by mentions.
+        order = {"person": 0, "organization": 1, "location": 2}
+        ranked = sorted(full.actors, key=lambda a: (order.get(a.kind, 3), -a.mentions))
+        for actor in ranked[:MAX_CARD_ACTORS]:
             role = f" ({esc(actor.role)})" if actor.role else ""
             shown.append(f"{esc(actor.name)}{role}")
         more = len(full.actors) - MAX_CARD_ACTORS

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console|analyze|backup|export]`."""
+"""Command line: `python -m bot [run|console|analyze|backup|export|import]`."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export articles with their actors, claims and tags")
     export.add_argument("path", metavar="PATH", help="output file; - for stdout")
     export.add_argument("--format", choices=["json", "csv"], default="json")
+    imp = sub.add_parser("import", help="import a backlog: Telegram export, folder of .txt/.html, or JSON Lines")
+    imp.add_argument("path", metavar="PATH",
+                     help="result.json of a Telegram Desktop export (or its folder), a folder of files, or .jsonl")
+    imp.add_argument("--alert", action="store_true", help="queue alerts for subscribers (off: backlog is silent)")
+    imp.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="analysis processes (default ANALYSIS_WORKERS; 0 analyses in this process)")
     return parser
 
 
@@ -75,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             asyncio.run(export(settings, args.path, args.format))
             return 0
+        if command == "import":
+            return _import(settings, Path(args.path), alert=args.alert, workers=args.workers)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -95,6 +103,29 @@ def _run(settings: Settings) -> int:
     log.info("starting long polling against %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=None, drop_pending_updates=False)
     return 0
+
+
+def _import(settings: Settings, path: Path, *, alert: bool, workers: int | None) -> int:
+    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    from bot.importer import ImportSourceError, exit_code, import_path
+
+    if workers is not None and workers < 0:
+        print("--workers must be 0 or more", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        report = asyncio.run(import_path(
+            settings.database_url, path, alert=alert,
+            workers=settings.analysis_workers if workers is None else workers,
+            max_chars=settings.max_article_chars,
+        ))
+    except ImportSourceError as exc:
+        print(f"Import failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted: run the same command again to continue where it stopped", file=sys.stderr)
+        return 130
+    print(report.summary())
+    return exit_code(report)
 
 
 def dumps(obj: object) -> str:

@@ -163,6 +163,37 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "too_fast": {"ru": "Слишком много сообщений подряд — подождите минуту. Статьи, которые вы пересылаете, "
                        "я всё равно сохраню.",
                  "en": "Too many messages at once; please wait a minute. Articles you forward are still kept."},
+    # Membership (handlers/admin.py)
+    "member_added": {"ru": "Добавлен участник {who}. Доступ открыт сразу.",
+                     "en": "Added {who} as a member. They have access right away."},
+    "member_exists": {"ru": "{who} уже участник.", "en": "{who} is already a member."},
+    "member_removed": {"ru": "{who} больше не участник. Доступ закрыт сразу.",
+                       "en": "{who} is no longer a member. Access is closed right away."},
+    "member_absent": {"ru": "{who} не участник.", "en": "{who} is not a member."},
+    "member_is_owner": {"ru": "Владельца убрать нельзя.", "en": "The owner cannot be removed."},
+    "member_bad_id": {
+        "ru": "Укажите числовой Telegram id: <code>{command} 123456789</code>. Человек узнает свой id, "
+              "написав боту.",
+        "en": "Give a numeric Telegram id: <code>{command} 123456789</code>. People learn their id by "
+              "writing to the bot.",
+    },
+    "member_no_target": {
+        "ru": "Использование: <code>{command} ID</code> или ответьте {command} на пересланное сообщение "
+              "этого человека.",
+        "en": "Usage: <code>{command} ID</code>, or reply {command} to a forwarded message of that person.",
+    },
+    "member_hidden": {
+        "ru": "Этот человек скрыл свой аккаунт в пересылках, id не виден. Попросите его написать боту — "
+              "бот сообщит ему id — и добавьте: <code>{command} ID</code>.",
+        "en": "That person hides their account in forwards, so their id is not visible. Ask them to write "
+              "to the bot (it tells them their id), then use <code>{command} ID</code>.",
+    },
+    "member_is_bot": {"ru": "Это бот, его нельзя сделать участником.", "en": "That is a bot; bots can't be members."},
+    "members_head": {"ru": "<b>Участники</b> ({count})", "en": "<b>Members</b> ({count})"},
+    "members_foot": {"ru": "Добавить: /allow ID · убрать: /revoke ID",
+                     "en": "Add: /allow ID · remove: /revoke ID"},
+    "role_owner": {"ru": "владелец", "en": "owner"},
+    "role_member": {"ru": "участник", "en": "member"},
     # Subscriptions, alerts, digests, feeds (handlers/subscriptions.py, handlers/feeds.py, bot/alerts.py)
     "sub_usage": {
         "ru": "Использование: <code>/subscribe ТЕГ или ИМЯ</code>, например <code>/subscribe санкции</code>, "

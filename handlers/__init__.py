@@ -39,6 +39,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
         application.add_handler(CommandHandler(name, callback))
     subscriptions.register(application)  # before the catch-all button and unknown-command handlers
     feeds.register(application)
+    from handlers import admin  # owner-only membership commands: /allow, /revoke, /members
+
+    admin.register(application)
     application.add_handler(MessageHandler(filters.Regex(r"^/article_\d+"), queries.article))
     application.add_handler(CallbackQueryHandler(queries.button))
 

@@ -178,6 +178,11 @@ async def test_pending_alerts_survive_a_kill_and_go_out_once(
         await add_article(first, MEMBER, "forward_sanctions.txt", "Обновление 8.")
         await api.wait_for(lambda: len(alerts(api, third)) == 1, 10)
         await api.wait_for(lambda: len(alerts(api, OWNER, ok=False)) == 1, 10)
+        storage = first.services.storage
+        for _ in range(200):  # the third user's row is recorded as sent
+            if (await storage.outbox_counts()).sent == 1:
+                break
+            await asyncio.sleep(0.02)
         # "SIGKILL": the sender task dies mid-wait; nothing is drained or flushed on the way out.
         for task in first.services.background:
             task.cancel()
