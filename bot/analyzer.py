@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, Rejection
@@ -64,9 +65,24 @@ class Analyzer:
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor, run_analysis, text, origin, self.max_chars)
-        except Exception as exc:  # a worker that died (killed, out of memory) must not kill the bot
-            log.exception("analysis worker failed")
-            return Rejection(f"analysis worker failed: {type(exc).__name__}")
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory). The pool is unusable now: start a fresh one so
+            # the next article works, and report this one as failed (its text stays stored).
+            log.error("an analysis worker died; restarting the pool")
+            broken, self._executor = self._executor, None
+            if broken is not None:
+                broken.shutdown(wait=False, cancel_futures=True)
+            return Rejection("analysis worker died")
+        except Exception as exc:  # never let analysis take the bot down
+            log.exception("analysis failed in the pool")
+            return Rejection(f"analysis failed: {type(exc).__name__}")
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (empty in thread mode); for tests and benchmarks."""
+        executor = self._executor
+        if isinstance(executor, ProcessPoolExecutor):
+            return [p.pid for p in executor._processes.values() if p.pid is not None]  # noqa: SLF001
+        return []
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None

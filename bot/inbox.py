@@ -10,6 +10,7 @@ it was already handled is skipped.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,10 @@ class InboxRequest(HTTPXRequest):
         self.storage: Storage | None = None
         #: Update ids Telegram delivered again although an earlier run already stored them.
         self.seen_before: set[int] = set()
+        #: Update ids this process wrote to the inbox. A getUpdates repeated with the same offset
+        #: (an error after some were stored, e.g. a locked database) returns them again: they are
+        #: not "seen before", and the application's own bookkeeping handles each of them once.
+        self._stored_here: set[int] = set()
 
     def attach(self, storage: Storage) -> None:
         self.storage = storage
@@ -54,9 +59,16 @@ class InboxRequest(HTTPXRequest):
             body = json.loads(payload)
             for raw in body.get("result") or []:
                 update_id = int(raw["update_id"])
+                if update_id in self._stored_here:
+                    continue
                 created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False))
-                if not created:
+                if created:
+                    self._stored_here.add(update_id)
+                else:
                     self.seen_before.add(update_id)
+            if len(self._stored_here) > 20_000:  # Telegram redelivers only recent updates
+                floor = max(self._stored_here) - 10_000
+                self._stored_here = {uid for uid in self._stored_here if uid > floor}
         return code, payload
 
 
@@ -70,6 +82,10 @@ class DurableApplication(Application):  # type: ignore[type-arg]
         self._in_flight: set[int] = set()
         self._handled: set[int] = set()
         self._replayed: set[int] = set()
+        self._replay_left: set[int] = set()
+        #: Set once every replayed update was handled; re-analysis of pending articles waits for it
+        #: so an article is analysed by its replayed update or by the re-analysis, never by both.
+        self.replay_finished = asyncio.Event()
 
     async def replay_inbox(self, storage: Storage, request: InboxRequest | None) -> int:
         """Queue the updates a previous run fetched but did not finish; returns how many."""
@@ -84,10 +100,16 @@ class DurableApplication(Application):  # type: ignore[type-arg]
                 await storage.inbox_done(update_id)
                 continue
             self._replayed.add(update_id)
+            self._replay_left.add(update_id)
             await self.update_queue.put(update)
         if pending:
             log.info("replaying %d update(s) left unfinished by the previous run", len(pending))
+        if not self._replay_left:
+            self.replay_finished.set()
         return len(pending)
+
+    def is_replayed(self, update_id: int) -> bool:
+        return update_id in self._replayed
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update) or self.storage is None:
@@ -102,12 +124,24 @@ class DurableApplication(Application):  # type: ignore[type-arg]
             if update_id not in self._replayed:
                 return  # a previous run finished it; Telegram had not yet heard that
         self._in_flight.add(update_id)
+        finished = False
         try:
             await super().process_update(update)
+            finished = True
         finally:
             self._in_flight.discard(update_id)
-            self._remember(update_id)
-            await self.storage.inbox_done(update_id)
+            if finished:
+                # Only a finished update is done: one cancelled by a shutdown stays pending and
+                # is replayed by the next run. (Handler errors are finished: PTB reported them.)
+                self._remember(update_id)
+                try:
+                    await self.storage.inbox_done(update_id)
+                except Exception as exc:  # storage closing under a shutdown: it is replayed, once
+                    log.warning("could not mark update %s done: %s", update_id, exc)
+            if update_id in self._replay_left:
+                self._replay_left.discard(update_id)
+                if not self._replay_left:
+                    self.replay_finished.set()
 
     def _remember(self, update_id: int) -> None:
         self._handled.add(update_id)
