@@ -81,7 +81,7 @@ class Analyzer:
         """Process ids of the live workers (empty in thread mode); for tests and benchmarks."""
         executor = self._executor
         if isinstance(executor, ProcessPoolExecutor):
-            return [p.pid for p in executor._processes.values() if p.pid is not None]  # noqa: SLF001
+            return [p.pid for p in executor._processes.values() if p.pid is not None]
         return []
 
     async def close(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from telegram.constants import ParseMode
@@ -20,18 +21,36 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long re-analysis of pending articles waits for the replayed updates to be handled.
+REPLAY_WAIT = 120.0
+#: Handled updates are kept this long to recognise Telegram's redeliveries (it keeps updates 24 h).
+INBOX_KEEP = 2 * 24 * 3600
+INBOX_PRUNE_EVERY = 6 * 3600
+
 
 async def start_background(services: Services, application: Any) -> None:
     request = application.bot_data.get("dossier.inbox_request")
     if isinstance(application, DurableApplication):
         await application.replay_inbox(services.storage, request if isinstance(request, InboxRequest) else None)
-    services.background.append(asyncio.get_running_loop().create_task(_finish_pending(services, application)))
+    loop = asyncio.get_running_loop()
+    services.background.append(loop.create_task(_finish_pending(services, application)))
+    services.background.append(loop.create_task(_prune_inbox(services)))
     services.background.extend(await start_alerts(services, application))
 
 
 async def _finish_pending(services: Services, application: Any) -> None:
-    """Analyse articles stored before a crash, and tell whoever sent them."""
+    """Analyse articles stored before a crash, and tell whoever sent them.
+
+    Waits for the replayed updates first: an article whose update is replayed is finished (and
+    answered) by that update's handler, so it must not be analysed here a second time.
+    """
     try:
+        if isinstance(application, DurableApplication):
+            try:
+                await asyncio.wait_for(application.replay_finished.wait(), REPLAY_WAIT)
+            except TimeoutError:
+                log.warning("replayed updates still running after %.0f s; finishing pending articles now",
+                            REPLAY_WAIT)
         rows = await services.storage.pending_articles()
         for row in rows:
             outcome = await services.ingest.analyze_stored(row.id, row.text, origin=row.origin_chat_title)
@@ -53,3 +72,17 @@ async def _finish_pending(services: Services, application: Any) -> None:
         raise
     except Exception:
         log.exception("finishing pending articles failed")
+
+
+async def _prune_inbox(services: Services) -> None:
+    """Forget handled updates older than INBOX_KEEP, so raw messages do not pile up forever."""
+    while True:
+        try:
+            removed = await services.storage.inbox_prune(int(time.time()) - INBOX_KEEP)
+            if removed:
+                log.info("pruned %d handled update(s) from the inbox", removed)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("pruning the inbox failed")
+        await asyncio.sleep(INBOX_PRUNE_EVERY)
