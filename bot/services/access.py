@@ -33,7 +33,7 @@ class Access:
 class AccessControl:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self._cache: dict[int, Role] = {}
+        self._cache: dict[int, tuple[Role, str | None]] = {}
         self._cache_generation = -1
 
     async def seed(self, allowed_ids: tuple[int, ...]) -> None:
@@ -42,18 +42,24 @@ class AccessControl:
         self._cache.clear()
 
     async def check(self, user_id: int, *, name: str | None = None, claim_if_ownerless: bool = False) -> Access:
-        """The user's role; with ``claim_if_ownerless`` (a /start) the first user becomes owner."""
+        """The user's role; with ``claim_if_ownerless`` (a /start) the first user becomes owner.
+
+        A member's Telegram name is recorded when it is new or changed (for /members); strangers'
+        names are never stored.
+        """
         if self._cache_generation != self.storage.generation:
             self._cache.clear()
             self._cache_generation = self.storage.generation
-        role = self._cache.get(user_id)
-        if role is None:
+        if user_id not in self._cache:
             member = await self.storage.get_member(user_id)
-            role = member.role if member else "stranger"
-            self._cache[user_id] = role
+            self._cache[user_id] = (member.role, member.name) if member is not None else ("stranger", None)
+        role, known_name = self._cache[user_id]
         if role == "stranger" and claim_if_ownerless and await self.storage.claim_ownership(user_id, name):
             self._cache.clear()
             return Access("owner", became_owner=True)
+        if role != "stranger" and name and name != known_name:
+            await self.storage.add_member(user_id, role, None, name)  # an existing member: only the name
+            self._cache[user_id] = (role, name)
         return Access(role)
 
     async def allow(self, user_id: int, by: int, name: str | None = None) -> bool:

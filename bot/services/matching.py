@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
-from analysis.topics import find_topic
 from rapidfuzz import fuzz, process
 
 from analysis.keys import FUZZY_THRESHOLD, query_variants, search_key
+from analysis.topics import find_topic
 from storage.records import ActorBrief, TagBrief
 from storage.repository import Storage
 
