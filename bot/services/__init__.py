@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -65,3 +66,5 @@ async def open_services(settings: Settings, *, analyzer: Analyzer | None = None)
         finally:
             for task in services.background:
                 task.cancel()
+            # Let in-flight sends finish and be recorded before the database closes.
+            await asyncio.gather(*services.background, return_exceptions=True)

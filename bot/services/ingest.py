@@ -9,7 +9,6 @@ the parts done before the joined article is safely in the database.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -165,6 +164,3 @@ class Ingest:
             outcomes.append(await self.analyze_stored(row.id, row.text, origin=row.origin_chat_title))
         return outcomes
 
-
-def text_fingerprint(text: str) -> str:
-    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
