@@ -34,7 +34,7 @@ async def ask(bot: RunningBot, user: int, text: str) -> str:
 async def test_forward_gives_a_card_with_actors_roles_claims_and_link(bot: RunningBot) -> None:
     card = await forward(bot, OWNER, "forward_diplomacy.txt", 501)
     assert card.startswith("Лавров и Тиллерсон обсудили в Москве ситуацию в Сирии")
-    assert "Рекс Тиллерсон" in card and "Сергей Лавров" in card
+    assert "Рекс Тиллерсон (государственный секретарь США)" in card and "Сергей Лавров" in card
     assert "Роберт Хэммонд (помощник госсекретаря)" in card
     assert "Роберт Хэммонд: «Нам удалось откровенно обменяться мнениями" in card
     assert "https://t.me/euronews_ru/501" in card
