@@ -107,11 +107,10 @@ LIMIT ?
 """
 
 SQL_TOP_ACTORS = """
-SELECT a.id, a.kind, a.name, a.role, count(*) AS articles, sum(m.count) AS mentions
-FROM mentions m JOIN actors a ON a.id = m.actor_id
-WHERE (? IS NULL OR a.kind = ?)
-GROUP BY a.id
-ORDER BY articles DESC, mentions DESC, a.id
+SELECT a.id, a.kind, a.name, a.role, a.n_articles AS articles, a.n_mentions AS mentions
+FROM actors a INDEXED BY actors_top
+WHERE a.n_articles > 0 AND (? IS NULL OR a.kind = ?)
+ORDER BY a.n_articles DESC, a.n_mentions DESC, a.id
 LIMIT ? OFFSET ?
 """
 
@@ -155,10 +154,10 @@ ORDER BY articles DESC, t.id
 """
 
 SQL_TOP_TAGS = """
-SELECT t.id, t.name, t.label_en, count(*) AS articles
-FROM article_tags at JOIN tags t ON t.id = at.tag_id
-GROUP BY t.id
-ORDER BY articles DESC, t.name
+SELECT t.id, t.name, t.label_en, t.n_articles AS articles
+FROM tags t INDEXED BY tags_top
+WHERE t.n_articles > 0
+ORDER BY t.n_articles DESC, t.name
 LIMIT ? OFFSET ?
 """
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from harness import FIXTURES
 
 from analysis.keys import search_key
 from bot.analyzer import Analyzer
 from bot.importer import Importer, Progress, exit_code, read_source
 from storage.repository import Storage
+
+from harness import FIXTURES
 
 EXPORT = FIXTURES / "import" / "result.json"
 CHANNEL = -1001234567890  # the Bot API id of the exported channel (export id 1234567890)

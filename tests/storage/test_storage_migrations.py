@@ -33,7 +33,7 @@ async def test_migrations_apply_and_are_recorded(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "folder" / "d.db"  # parent folders are created
     async with Storage.open(f"sqlite:///{path}"):
         pass
-    assert _versions(path) == [(1, "initial")]
+    assert _versions(path) == [(1, "initial"), (2, "top_counts")]
     con = sqlite3.connect(path)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -51,13 +51,15 @@ async def test_rerun_is_a_noop(tmp_path: Path) -> None:
     async with Storage.open(f"sqlite:///{path}"):
         pass
     assert _dump(path) == before
-    assert _versions(path) == [(1, "initial")]
+    assert _versions(path) == [(1, "initial"), (2, "top_counts")]
 
 
 def _migration_dir(tmp_path: Path, extra: dict[str, str]) -> Path:
     mdir = tmp_path / "migrations"
     mdir.mkdir()
     shutil.copy(MIGRATIONS_DIR / "001_initial.sql", mdir / "001_initial.sql")
+    if any(name.startswith("003_") for name in extra):
+        shutil.copy(MIGRATIONS_DIR / "002_top_counts.sql", mdir / "002_top_counts.sql")
     for name, sql in extra.items():
         (mdir / name).write_text(sql, encoding="utf-8")
     return mdir
@@ -71,7 +73,7 @@ async def test_broken_migration_rolls_back_and_names_the_file(tmp_path: Path) ->
     mdir = _migration_dir(
         tmp_path,
         {
-            "002_broken.sql": (
+            "003_broken.sql": (
                 "CREATE TABLE half_done (x INTEGER);\n"
                 "INSERT INTO half_done VALUES (1);\n"
                 "ALTER TABLE chats ADD COLUMN color TEXT;\n"
@@ -79,11 +81,11 @@ async def test_broken_migration_rolls_back_and_names_the_file(tmp_path: Path) ->
             )
         },
     )
-    with pytest.raises(MigrationError, match=r"002_broken\.sql"):
+    with pytest.raises(MigrationError, match=r"003_broken\.sql"):
         async with Storage.open(f"sqlite:///{path}", migrations_dir=mdir):
             pass
-    assert _dump(path) == before  # no half_done table, no color column, no version 2 row
-    assert _versions(path) == [(1, "initial")]
+    assert _dump(path) == before  # no half_done table, no color column, no version 3 row
+    assert _versions(path) == [(1, "initial"), (2, "top_counts")]
 
 
 async def test_broken_first_migration_leaves_empty_database(tmp_path: Path) -> None:
@@ -141,7 +143,7 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
         async with Storage.open(f"sqlite:///{path}"):
             pass
     assert str(err.value) == (
-        "database schema version 9 is newer than this Dossier (knows up to 1); upgrade Dossier"
+        "database schema version 9 is newer than this Dossier (knows up to 2); upgrade Dossier"
     )
 
 

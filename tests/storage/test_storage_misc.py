@@ -171,7 +171,7 @@ async def test_backup_is_consistent_while_writing(db: Storage, tmp_path: Path) -
         assert 1 <= articles <= written + 1
         # One snapshot: the FTS index matches the articles table exactly.
         assert con.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == articles
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 1
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
     finally:
         con.close()
     async with Storage.open(f"sqlite:///{target}") as restored:
