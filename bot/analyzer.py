@@ -32,6 +32,7 @@ class Analyzer:
         self.workers = workers
         self.max_chars = max_chars
         self._executor: Executor | None = None
+        self._warming: asyncio.Future[list[object]] | None = None
 
     async def __aenter__(self) -> Analyzer:
         await self.start()
@@ -52,11 +53,23 @@ class Analyzer:
             context.set_forkserver_preload(["analysis.preload"])
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         loop = asyncio.get_running_loop()
-        # Load the models in every worker before the first article arrives.
-        await asyncio.gather(
-            *(loop.run_in_executor(self._executor, warm_up) for _ in range(max(1, self.workers)))
+        # Load the models in every worker in the background: the bot starts answering commands at
+        # once, and the first article waits for the models only if it arrives within a few seconds.
+        executor = self._executor
+        self._warming = asyncio.gather(
+            *(loop.run_in_executor(executor, warm_up) for _ in range(max(1, self.workers))),
+            return_exceptions=True,
         )
-        log.info("analysis ready with %s worker(s)", self.workers or "an in-process")
+        self._warming.add_done_callback(
+            lambda _: log.info("analysis ready with %s worker(s)", self.workers or "an in-process")
+        )
+
+    async def ready(self) -> None:
+        """Wait until every worker has its models loaded (benchmarks and tests)."""
+        if self._executor is None:
+            await self.start()
+        if self._warming is not None:
+            await self._warming
 
     async def analyze(self, text: str, *, origin: str | None = None) -> AnalysisResult:
         if self._executor is None:
@@ -86,5 +99,8 @@ class Analyzer:
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None
+        if self._warming is not None:
+            self._warming.cancel()
+            self._warming = None
         if executor is not None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import signal
 
-from harness import fixture_text
-
 from analysis.model import ArticleAnalysis, Rejection
 from bot.analyzer import Analyzer
+
+from harness import fixture_text
 
 
 async def test_worker_process_analyses_and_survives_a_killed_worker() -> None:
     async with Analyzer(1) as analyzer:
+        await analyzer.ready()
         pids = analyzer.worker_pids()
         assert pids and os.getpid() not in pids
         result = await analyzer.analyze(fixture_text("forward_diplomacy.txt"))
