@@ -57,19 +57,37 @@ class InboxRequest(HTTPXRequest):
         )
         if self.storage is not None and code == 200 and url.endswith("/getUpdates"):
             body = json.loads(payload)
-            for raw in body.get("result") or []:
+            results = body.get("result") or []
+            poisoned = False
+            for index, raw in enumerate(results):
                 update_id = int(raw["update_id"])
-                if update_id in self._stored_here:
-                    continue
-                created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False))
-                if created:
-                    self._stored_here.add(update_id)
-                else:
-                    self.seen_before.add(update_id)
+                if update_id not in self._stored_here:
+                    created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False))
+                    if created:
+                        self._stored_here.add(update_id)
+                    else:
+                        self.seen_before.add(update_id)
+                if not _parses(raw):
+                    # PTB would fail on the whole batch and fetch it again forever: the bot would
+                    # be stuck. Hand PTB an empty update with the same id instead (no handler
+                    # takes it, the offset moves on); the raw update stays in the inbox.
+                    log.warning("update %s cannot be read by python-telegram-bot; skipped", update_id)
+                    results[index] = {"update_id": update_id}
+                    poisoned = True
+            if poisoned:
+                payload = json.dumps(body).encode()
             if len(self._stored_here) > 20_000:  # Telegram redelivers only recent updates
                 floor = max(self._stored_here) - 10_000
                 self._stored_here = {uid for uid in self._stored_here if uid > floor}
         return code, payload
+
+
+def _parses(raw: dict[str, Any]) -> bool:
+    try:
+        Update.de_json(raw, None)
+    except Exception:
+        return False
+    return True
 
 
 class DurableApplication(Application):  # type: ignore[type-arg]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from telegram import (
     InlineKeyboardButton,
@@ -22,15 +24,24 @@ from telegram.ext import ContextTypes
 from bot import cards
 from bot.i18n import Lang, t
 from bot.render import esc, truncate
-from bot.services.extract import MAX_DOCUMENT_BYTES, TEXT_SUFFIXES, ExtractError, document_to_text
+from bot.services.extract import MAX_DOCUMENT_BYTES, TEXT_SUFFIXES, ExtractError, document_to_text, word_count
 from bot.services.fetch import fetch_article
 from bot.services.ingest import MIN_ARTICLE_CHARS, MIN_PASTE_CHARS, IngestOutcome
+from handlers import basic
 from handlers.common import lang, reply, services
 from storage.records import NewArticle, OriginKind
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 log = logging.getLogger(__name__)
 
-_URL_ONLY = re.compile(r"^\s*(https?://\S+)\s*$", re.I)
+_URL_ONLY = re.compile(r"^\s*([a-z][a-z0-9+.-]{1,15}://\S+)\s*$", re.I)
+#: Fewer words than this (of two or more letters) and a pasted text is not an article: emoji, symbols,
+#: one endless "word" of combining marks or zero-width characters.
+MIN_PASTE_WORDS = 30
+#: A forwarded post or a document needs a few real words too.
+MIN_ARTICLE_WORDS = 3
 
 
 def card_keyboard(article_id: int, language: Lang) -> InlineKeyboardMarkup:
@@ -83,7 +94,30 @@ async def _file(update: Update, context: ContextTypes.DEFAULT_TYPE, article: New
     if chat is not None:
         await chat.send_action(ChatAction.TYPING)
     outcome = await svc.ingest.submit(article, media_group_id=media_group_id)
-    await send_outcome(update, outcome, language)
+    note: str | None = None
+    if outcome.status == "duplicate" and _stored_from(outcome, article):
+        outcome, note = await _finish_interrupted(svc, outcome, language)
+    await send_outcome(update, outcome, language, note)
+
+
+def _stored_from(outcome: IngestOutcome, article: NewArticle) -> bool:
+    """True if the "duplicate" is this very message, stored by a run that stopped before answering
+    (its update is replayed from the inbox): the sender has not had the card yet."""
+    row = outcome.article.article if outcome.article is not None else None
+    return (row is not None and article.added_message_id is not None
+            and row.added_chat_id == article.added_chat_id and row.added_message_id == article.added_message_id)
+
+
+async def _finish_interrupted(svc: Services, outcome: IngestOutcome,
+                              language: Lang) -> tuple[IngestOutcome, str | None]:
+    assert outcome.article is not None
+    row = outcome.article.article
+    if row.status == "pending":
+        analysed = await svc.ingest.analyze_stored(row.id, row.text, origin=row.origin_chat_title)
+        return analysed, t(language, "after_restart")
+    if row.status == "failed":
+        return replace(outcome, status="failed", error=row.error), None
+    return replace(outcome, status="created"), None
 
 
 async def send_outcome(update: Update, outcome: IngestOutcome, language: Lang, note: str | None = None) -> None:
@@ -106,7 +140,7 @@ async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     text = message.text or message.caption or ""
-    if len(text.strip()) < MIN_ARTICLE_CHARS:
+    if len(text.strip()) < MIN_ARTICLE_CHARS or word_count(text, MIN_ARTICLE_WORDS) < MIN_ARTICLE_WORDS:
         await reply(update, t(lang(update), "empty_forward" if not text.strip() else "not_understood"))
         return
     await _file(update, context, _new_article(message, text), media_group_id=message.media_group_id)
@@ -122,7 +156,10 @@ async def pasted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if url:
         await _link(update, context, url.group(1))
         return
-    if len(text.strip()) < MIN_PASTE_CHARS:
+    if text.startswith("/"):  # a "command" too long or odd for Telegram to mark as one
+        await basic.unknown_command(update, context)
+        return
+    if len(text.strip()) < MIN_PASTE_CHARS or word_count(text, MIN_PASTE_WORDS) < MIN_PASTE_WORDS:
         await reply(update, t(lang(update), "not_understood"))
         return
     await _file(update, context, _new_article(message, text, kind="paste"))
@@ -166,7 +203,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ExtractError as exc:
         await reply(update, t(language, f"extract_{exc.reason}"))
         return
-    if len(text.strip()) < MIN_ARTICLE_CHARS:
+    if len(text.strip()) < MIN_ARTICLE_CHARS or word_count(text, MIN_ARTICLE_WORDS) < MIN_ARTICLE_WORDS:
         await reply(update, t(language, "extract_no_article"))
         return
     kind: OriginKind = "channel" if message.forward_origin is not None and isinstance(

@@ -25,7 +25,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    word = (message.text or "").split(maxsplit=1)[0] if message and message.text else "/?"
+    words = (message.text or "").split(maxsplit=1) if message else []
+    word = words[0] if words else "/?"
     await reply(update, t(lang(update), "unknown_command", command=esc(truncate(word, 64))))
 
 

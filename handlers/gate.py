@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.i18n import t
+from bot.i18n import Lang, t
 from handlers.common import lang, reply, services
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,14 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
+    if update.edited_message is not None or update.edited_business_message is not None:
+        # An edit is not a new request: PTB's CommandHandler would run "/delete 5" typed into an old
+        # message again, and an edited article was already filed in its first version.
+        raise ApplicationHandlerStop
     message = update.effective_message
-    is_start = bool(message and message.text and message.text.split(maxsplit=1)[0].split("@")[0] == "/start")
+    # Ownership is claimed only by a /start in a private chat: not by someone in a group the bot is in.
+    first_word = (message.text.split(maxsplit=1) or [""])[0] if message and message.text else ""
+    is_start = first_word.split("@")[0] == "/start" and chat is not None and chat.type == ChatType.PRIVATE
     access = await svc.access.check(user.id, name=user.full_name, claim_if_ownerless=is_start)
     if not access.is_member:
         await _refuse(update, context)
@@ -46,7 +52,8 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, t(lang(update), "became_owner"))
     if chat is not None and chat.type != ChatType.CHANNEL:
         await svc.storage.upsert_chat(chat.id, chat.type, chat.title or chat.full_name, user.language_code)
-    if not _within_rate(context, user.id, svc.settings.user_rate_limit, is_article=_is_article(update)):
+    if not _within_rate(context, user.id, svc.settings.user_rate_limit, is_article=_is_article(update),
+                        language=lang(update)):
         raise ApplicationHandlerStop
 
 
@@ -58,7 +65,8 @@ def _is_article(update: Update) -> bool:
                 (message.text and not message.text.startswith("/")))
 
 
-def _within_rate(context: ContextTypes.DEFAULT_TYPE, user_id: int, limit: int, *, is_article: bool) -> bool:
+def _within_rate(context: ContextTypes.DEFAULT_TYPE, user_id: int, limit: int, *, is_article: bool,
+                 language: Lang = "en") -> bool:
     """Members' commands and buttons are rate-limited; their articles never are (nothing lost)."""
     if is_article:
         return True
@@ -71,13 +79,13 @@ def _within_rate(context: ContextTypes.DEFAULT_TYPE, user_id: int, limit: int, *
     if len(stamps) <= limit:
         return True
     if len(stamps) == limit + 1:
-        context.application.create_task(_slow_down(context, user_id))
+        context.application.create_task(_slow_down(context, user_id, language))
     return False
 
 
-async def _slow_down(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
+async def _slow_down(context: ContextTypes.DEFAULT_TYPE, user_id: int, language: Lang) -> None:
     try:
-        await context.bot.send_message(user_id, t("en", "too_fast"))
+        await context.bot.send_message(user_id, t(language, "too_fast"))
     except Exception:
         log.info("could not send the rate-limit notice to %s", user_id)
 

@@ -206,7 +206,8 @@ async def _search_page(update: Update, context: ContextTypes.DEFAULT_TYPE, query
     if not page.items:
         await reply(update, t(language, "search_none", query=shown))
         return
-    lines = [t(language, "search_head", query=shown, total=str(page.total))]
+    total = f"{page.total}+" if page.capped else str(page.total)
+    lines = [t(language, "search_head", query=shown, total=total)]
     for hit in page.items:
         lines.append("")
         lines.append(cards.search_hit(hit, language))

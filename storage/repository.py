@@ -65,6 +65,7 @@ from storage.text import match_expression, normalized_text_hash, query_terms, sn
 
 __all__ = [
     "HOT_QUERIES",
+    "SEARCH_CAP",
     "MigrationError",
     "SchemaTooNewError",
     "Storage",
@@ -83,25 +84,22 @@ Params = Sequence[Any]
 # and unpacked with json_each so each query is one constant string with a stable plan.
 # --------------------------------------------------------------------------------------------
 
+# Article/mention counts come from actors.n_articles / n_mentions (kept by the 002 triggers), not
+# from a count over mentions: for an actor in 10% of a 100,000-article library that count alone
+# reads 10,000 index entries on every /who.
 SQL_ACTORS_BY_KEYS = """
-SELECT a.id, a.kind, a.name, a.role,
-       count(m.article_id) AS articles, coalesce(sum(m.count), 0) AS mentions
+SELECT a.id, a.kind, a.name, a.role, a.n_articles AS articles, a.n_mentions AS mentions
 FROM actors a
-LEFT JOIN mentions m ON m.actor_id = a.id
 WHERE a.id IN (SELECT actor_id FROM actor_aliases WHERE key IN (SELECT value FROM json_each(?)))
   AND (? IS NULL OR a.kind = ?)
-GROUP BY a.id
 ORDER BY articles DESC, mentions DESC, a.id
 """
 
 SQL_ACTORS_BY_KEY_PREFIX = """
-SELECT a.id, a.kind, a.name, a.role,
-       count(m.article_id) AS articles, coalesce(sum(m.count), 0) AS mentions
+SELECT a.id, a.kind, a.name, a.role, a.n_articles AS articles, a.n_mentions AS mentions
 FROM actors a
-LEFT JOIN mentions m ON m.actor_id = a.id
 WHERE a.id IN (SELECT actor_id FROM actor_aliases WHERE key >= ? AND key < ?)
   AND (? IS NULL OR a.kind = ?)
-GROUP BY a.id
 ORDER BY articles DESC, mentions DESC, a.id
 LIMIT ?
 """
@@ -114,42 +112,67 @@ ORDER BY a.n_articles DESC, a.n_mentions DESC, a.id
 LIMIT ? OFFSET ?
 """
 
+# "Newest" below means the highest article id: ids are handed out in filing order, so a walk down
+# an (x_id, article_id) index backwards reads exactly the LIMIT rows it returns, however many
+# articles the actor or tag has. Ordering by articles.added_at instead would read and sort every
+# one of them (and only differs for archives imported with their original, older dates).
+
 SQL_CLAIMS_BY_ACTOR = """
 SELECT c.id, c.article_id, ar.title AS article_title, ar.added_at AS article_added_at,
        c.actor_id, c.speaker_text, c.text, c.kind, c.position
-FROM claims c JOIN articles ar ON ar.id = c.article_id
+FROM claims c INDEXED BY claims_actor JOIN articles ar ON ar.id = c.article_id
 WHERE c.actor_id = ?
-ORDER BY ar.added_at DESC, ar.id DESC, c.position
+ORDER BY c.article_id DESC, c.position
 LIMIT ? OFFSET ?
 """
 
+SQL_CLAIMS_COUNT = "SELECT count(*) FROM claims INDEXED BY claims_actor WHERE actor_id = ?"
+
+#: /who's co-mentioned actors and role counts look at the actor's newest this-many articles only,
+#: so a dossier costs the same for an actor in 20 articles as for one in 20,000.
+DOSSIER_WINDOW = 500
+
 SQL_CO_MENTIONED = """
 SELECT m2.actor_id, a.name, a.kind, count(*) AS articles
-FROM mentions m1
-JOIN mentions m2 ON m2.article_id = m1.article_id AND m2.actor_id != m1.actor_id
+FROM (SELECT article_id FROM mentions INDEXED BY mentions_actor
+      WHERE actor_id = ?1 ORDER BY article_id DESC LIMIT ?3) m1
+JOIN mentions m2 ON m2.article_id = m1.article_id AND m2.actor_id != ?1
 JOIN actors a ON a.id = m2.actor_id
-WHERE m1.actor_id = ?
 GROUP BY m2.actor_id
 ORDER BY articles DESC, sum(m2.count) DESC, m2.actor_id
-LIMIT ?
+LIMIT ?2
+"""
+
+SQL_ACTOR_ROLES = """
+SELECT role, count(*) FROM (
+    SELECT m.role FROM mentions m INDEXED BY mentions_actor
+    WHERE m.actor_id = ?1 ORDER BY m.article_id DESC LIMIT ?2)
+WHERE role IS NOT NULL
+GROUP BY role ORDER BY count(*) DESC, role
+"""
+
+SQL_ACTOR_SEEN = """
+SELECT (SELECT ar.added_at FROM articles ar WHERE ar.id =
+            (SELECT min(article_id) FROM mentions INDEXED BY mentions_actor WHERE actor_id = ?1)),
+       (SELECT ar.added_at FROM articles ar WHERE ar.id =
+            (SELECT max(article_id) FROM mentions INDEXED BY mentions_actor WHERE actor_id = ?1))
 """
 
 SQL_ACTOR_ARTICLES = """
 SELECT ar.id, ar.title, ar.source, ar.added_at, ar.status, ar.origin_chat_title
-FROM mentions m JOIN articles ar ON ar.id = m.article_id
+FROM mentions m INDEXED BY mentions_actor JOIN articles ar ON ar.id = m.article_id
 WHERE m.actor_id = ?
-ORDER BY ar.added_at DESC, ar.id DESC
+ORDER BY m.article_id DESC
 LIMIT ?
 """
 
 SQL_TAGS_BY_KEYS = """
-SELECT t.id, t.name, t.label_en, count(at.article_id) AS articles
-FROM tags t LEFT JOIN article_tags at ON at.tag_id = t.id
+SELECT t.id, t.name, t.label_en, t.n_articles AS articles
+FROM tags t
 WHERE t.id IN (
     SELECT id FROM tags WHERE key IN (SELECT value FROM json_each(?1))
     UNION SELECT id FROM tags WHERE key_en IN (SELECT value FROM json_each(?1))
 )
-GROUP BY t.id
 ORDER BY articles DESC, t.id
 """
 
@@ -163,9 +186,9 @@ LIMIT ? OFFSET ?
 
 SQL_ARTICLES_BY_TAG = """
 SELECT ar.id, ar.title, ar.source, ar.added_at, ar.status, ar.origin_chat_title
-FROM article_tags at JOIN articles ar ON ar.id = at.article_id
+FROM article_tags at INDEXED BY article_tags_tag JOIN articles ar ON ar.id = at.article_id
 WHERE at.tag_id = ?
-ORDER BY ar.added_at DESC, ar.id DESC
+ORDER BY at.article_id DESC
 LIMIT ? OFFSET ?
 """
 
@@ -176,15 +199,26 @@ ORDER BY added_at DESC, id DESC
 LIMIT ? OFFSET ?
 """
 
+#: /search ranks (bm25) and counts at most this many matches: the newest SEARCH_CAP of them. A word
+#: in every article would otherwise be scored in all 100,000 rows on every query; past this many
+#: hits nobody pages through the results, they refine the query (the UI shows "1000+").
+SEARCH_CAP = 1000
+
+# The innermost select walks the match newest-first (FTS5 iterates its doclist by rowid, in
+# either direction) and stops after ?2 rows; only those are scored; only the page's rows are then
+# joined to articles for their text.
 SQL_SEARCH = """
 SELECT ar.id, ar.title, ar.added_at, ar.text
-FROM articles_fts f JOIN articles ar ON ar.id = f.rowid
-WHERE articles_fts MATCH ?
-ORDER BY bm25(articles_fts, 4.0, 1.0), ar.id DESC
-LIMIT ? OFFSET ?
+FROM (SELECT id, score FROM (
+          SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+          FROM articles_fts WHERE articles_fts MATCH ?1
+          ORDER BY rowid DESC LIMIT ?2)
+      ORDER BY score, id DESC LIMIT ?3 OFFSET ?4) hit
+JOIN articles ar ON ar.id = hit.id
+ORDER BY hit.score, hit.id DESC
 """
 
-SQL_SEARCH_COUNT = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+SQL_SEARCH_COUNT = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?1 LIMIT ?2)"
 
 SQL_MATCHING_SUBSCRIPTIONS = """
 SELECT s.id, s.chat_id, s.target_kind, s.target_id, s.include_json, s.exclude_json,
@@ -230,7 +264,10 @@ HOT_QUERIES: dict[str, str] = {
     "actors_by_key_prefix": SQL_ACTORS_BY_KEY_PREFIX,
     "top_actors": SQL_TOP_ACTORS,
     "claims_by_actor": SQL_CLAIMS_BY_ACTOR,
+    "claims_count": SQL_CLAIMS_COUNT,
     "co_mentioned": SQL_CO_MENTIONED,
+    "actor_roles": SQL_ACTOR_ROLES,
+    "actor_seen": SQL_ACTOR_SEEN,
     "actor_articles": SQL_ACTOR_ARTICLES,
     "tags_by_keys": SQL_TAGS_BY_KEYS,
     "top_tags": SQL_TOP_TAGS,
@@ -252,14 +289,17 @@ _EXPLAIN_PARAMS: dict[str, tuple[Any, ...]] = {
     "actors_by_key_prefix": ("tal", "tal\U0010ffff", None, None, 10),
     "top_actors": (None, None, 10, 0),
     "claims_by_actor": (1, 10, 0),
-    "co_mentioned": (1, 5),
+    "claims_count": (1,),
+    "co_mentioned": (1, 5, DOSSIER_WINDOW),
+    "actor_roles": (1, DOSSIER_WINDOW),
+    "actor_seen": (1,),
     "actor_articles": (1, 5),
     "tags_by_keys": ('["sanktsa"]',),
     "top_tags": (10, 0),
     "articles_by_tag": (1, 10, 0),
     "recent_articles": (10, 0),
-    "search": ('"разрядк"*', 10, 0),
-    "search_count": ('"разрядк"*',),
+    "search": ('"разрядк"*', SEARCH_CAP, 10, 0),
+    "search_count": ('"разрядк"*', SEARCH_CAP + 1),
     "matching_subscriptions": ("[1]", "[1]"),
     "due_alerts": (0, 0, 50),
     "pending_digest": (1,),
@@ -1098,33 +1138,33 @@ class Storage:
     async def actor_dossier(
         self, actor_id: int, *, claims_limit: int = 5, articles_limit: int = 5, co_limit: int = 5
     ) -> ActorDossier | None:
-        """Everything /who shows about one actor, from one consistent snapshot."""
+        """Everything /who shows about one actor, from one consistent snapshot.
+
+        Every part is bounded, so the cost does not grow with how often the actor is mentioned:
+        counts come from the trigger-kept actors.n_articles/n_mentions; first/last seen are the
+        dates of the actor's first and newest filed article (MIN/MAX on the mentions_actor index);
+        claims and latest articles are the newest by article id (see SQL_CLAIMS_BY_ACTOR) with a
+        LIMIT; claims_total counts index entries only. Co-mentioned actors and role counts are
+        computed over the actor's newest DOSSIER_WINDOW (500) articles only: for a frequent actor
+        they describe recent coverage, for anyone in fewer articles they are exact.
+        """
         async with self._read() as c:
             row = await _one(
                 c,
-                """SELECT a.id, a.kind, a.name, a.role, count(m.article_id) AS articles,
-                          coalesce(sum(m.count), 0) AS mentions,
-                          min(ar.added_at) AS first_seen, max(ar.added_at) AS last_seen
-                   FROM actors a
-                   LEFT JOIN mentions m ON m.actor_id = a.id
-                   LEFT JOIN articles ar ON ar.id = m.article_id
-                   WHERE a.id = ? GROUP BY a.id""",
+                """SELECT a.id, a.kind, a.name, a.role, a.n_articles AS articles, a.n_mentions AS mentions
+                   FROM actors a WHERE a.id = ?""",
                 (actor_id,),
             )
             if row is None:
                 return None
+            seen = await _one(c, SQL_ACTOR_SEEN, (actor_id,))
             aliases = await _all(
                 c, "SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias", (actor_id,)
             )
-            roles = await _all(
-                c,
-                """SELECT role, count(*) FROM mentions WHERE actor_id = ? AND role IS NOT NULL
-                   GROUP BY role ORDER BY count(*) DESC, role""",
-                (actor_id,),
-            )
+            roles = await _all(c, SQL_ACTOR_ROLES, (actor_id, DOSSIER_WINDOW))
             claims = await _all(c, SQL_CLAIMS_BY_ACTOR, (actor_id, max(0, claims_limit), 0))
-            claims_total = await _scalar(c, "SELECT count(*) FROM claims WHERE actor_id = ?", (actor_id,))
-            co = await _all(c, SQL_CO_MENTIONED, (actor_id, max(0, co_limit)))
+            claims_total = await _scalar(c, SQL_CLAIMS_COUNT, (actor_id,))
+            co = await _all(c, SQL_CO_MENTIONED, (actor_id, max(0, co_limit), DOSSIER_WINDOW))
             latest = await _all(c, SQL_ACTOR_ARTICLES, (actor_id, max(0, articles_limit)))
         brief = _actor_brief(row)
         return ActorDossier(
@@ -1132,8 +1172,8 @@ class Storage:
             aliases=tuple(r[0] for r in aliases),
             roles=tuple(RoleCount(r[0], r[1]) for r in roles),
             articles=brief.articles,
-            first_seen=row["first_seen"],
-            last_seen=row["last_seen"],
+            first_seen=None if seen is None else seen[0],
+            last_seen=None if seen is None else seen[1],
             claims=tuple(_claim_row(r) for r in claims),
             claims_total=int(claims_total or 0),
             co_mentioned=tuple(CoMention(r[0], r[1], r[2], r[3]) for r in co),
@@ -1146,7 +1186,7 @@ class Storage:
         """A page of the actor's claims, newest article first, and the total for paging."""
         async with self._read() as c:
             rows = await _all(c, SQL_CLAIMS_BY_ACTOR, (actor_id, max(0, limit), max(0, offset)))
-            total = await _scalar(c, "SELECT count(*) FROM claims WHERE actor_id = ?", (actor_id,))
+            total = await _scalar(c, SQL_CLAIMS_COUNT, (actor_id,))
         return [_claim_row(r) for r in rows], int(total or 0)
 
     # ---------------------------------------------------------------- tags
@@ -1171,16 +1211,14 @@ class Storage:
     ) -> tuple[list[ArticleBrief], int]:
         async with self._read() as c:
             rows = await _all(c, SQL_ARTICLES_BY_TAG, (tag_id, max(0, limit), max(0, offset)))
-            total = await _scalar(c, "SELECT count(*) FROM article_tags WHERE tag_id = ?", (tag_id,))
+            total = await _scalar(c, "SELECT n_articles FROM tags WHERE id = ?", (tag_id,))
         return [_article_brief(r) for r in rows], int(total or 0)
 
     async def get_tag(self, tag_id: int) -> TagBrief | None:
         async with self._conn() as c:
             row = await _one(
                 c,
-                """SELECT t.id, t.name, t.label_en,
-                          (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id) AS articles
-                   FROM tags t WHERE t.id = ?""",
+                "SELECT t.id, t.name, t.label_en, t.n_articles AS articles FROM tags t WHERE t.id = ?",
                 (tag_id,),
             )
         return None if row is None else _tag_brief(row)
@@ -1196,14 +1234,18 @@ class Storage:
         query syntax typed by a user (quotes, AND/OR/NOT, NEAR, column:, *, parentheses) is just
         text. Every term must match (implicit AND); ranked by bm25 with titles weighted up.
         Returns ([], 0) when the query has no words.
+
+        Bounded at scale: only the newest SEARCH_CAP matches are ranked (so pages end there), and
+        the total is exact up to SEARCH_CAP; a total of SEARCH_CAP + 1 means "more than
+        SEARCH_CAP" (shown as "1000+").
         """
         terms = query_terms(query)
         expr = match_expression(terms)
         if expr is None:
             return [], 0
         async with self._read() as c:
-            rows = await _all(c, SQL_SEARCH, (expr, max(0, limit), max(0, offset)))
-            total = await _scalar(c, SQL_SEARCH_COUNT, (expr,))
+            rows = await _all(c, SQL_SEARCH, (expr, SEARCH_CAP, max(0, limit), max(0, offset)))
+            total = await _scalar(c, SQL_SEARCH_COUNT, (expr, SEARCH_CAP + 1))
         hits = await asyncio.to_thread(
             lambda: [SearchHit(r[0], r[1], r[2], snippet(r[3], terms)) for r in rows]
         )
@@ -1619,10 +1661,13 @@ class Storage:
             return n > 0
 
     async def inbox_done(self, update_id: int, *, now: int | None = None) -> None:
+        """Mark an update handled and drop its payload: only replay needs it, and it may hold a
+        stranger's message, which must not be kept. The row stays (for redelivery checks) until pruned."""
         async with self._write(content=False) as c:
             await _run(
                 c,
-                "UPDATE inbox SET status = 'done', done_at = ? WHERE update_id = ? AND status = 'pending'",
+                "UPDATE inbox SET status = 'done', done_at = ?, payload = '' "
+                "WHERE update_id = ? AND status = 'pending'",
                 (_now(now), update_id),
             )
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from fakes.bot_api import FakeBotAPI
-from harness import MEMBER, OWNER, STRANGER, RunningBot, make_settings, run_bot
 
 from bot.analyzer import Analyzer
+
+from fakes.bot_api import FakeBotAPI
+from harness import MEMBER, OWNER, STRANGER, RunningBot, make_settings, run_bot
 
 pytest_plugins = ["fakes.fixtures"]
 

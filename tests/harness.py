@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fakes.bot_api import FakeBotAPI
-
 from bot.analyzer import Analyzer
 from bot.app import build_application
 from bot.config import Settings
 from bot.services import Services
 from handlers.common import SERVICES_KEY
+
+from fakes.bot_api import FakeBotAPI
 
 OWNER = 1001
 MEMBER = 1002

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from harness import MEMBER, OWNER, STRANGER, RunningBot
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.i18n import COMMANDS
+
+from harness import MEMBER, OWNER, STRANGER, RunningBot
 
 
 async def test_startup_registers_commands_in_both_languages(bot: RunningBot) -> None:

@@ -11,11 +11,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from fakes.bot_api import FakeBotAPI
-from fakes.errors import ApiError
-from fakes.html_check import EntityParseError, check_message_text, parse_html, parse_markdown_v2, utf16_len
-from fakes.ptb import ptb_builder, running_application
-from fakes.updates import detect_entities
 from telegram import (
     Bot,
     BotCommand,
@@ -37,6 +32,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
+from fakes.bot_api import FakeBotAPI
+from fakes.errors import ApiError
+from fakes.html_check import EntityParseError, check_message_text, parse_html, parse_markdown_v2, utf16_len
+from fakes.ptb import ptb_builder, running_application
+from fakes.updates import detect_entities
 
 pytest_plugins = ["fakes.fixtures"]
 

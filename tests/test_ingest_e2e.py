@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from fakes.bot_api import FakeBotAPI
-from harness import MEMBER, OWNER, RunningBot, fixture_text, make_settings, run_bot
 
 from bot.analyzer import Analyzer
+
+from fakes.bot_api import FakeBotAPI
+from harness import MEMBER, OWNER, RunningBot, fixture_text, make_settings, run_bot
 
 CHANNEL = -1009876543210
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from harness import MEMBER, OWNER, RunningBot, fixture_text
-from test_articles_e2e import CHANNEL, article_number, ask, forward
-
 from analysis.model import Actor, ArticleAnalysis, Claim, Tag
 from storage.records import NewArticle
+
+from harness import MEMBER, OWNER, RunningBot, fixture_text
+from test_articles_e2e import CHANNEL, article_number, ask, forward
 
 
 def buttons(bot: RunningBot, chat_id: int) -> list[tuple[str, str, int]]:

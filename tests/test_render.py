@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fakes.html_check import check_message_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.render import TELEGRAM_LIMIT, esc, split_message, to_plain, visible_length
+
+from fakes.html_check import check_message_text
 
 
 def assert_telegram_accepts(message: str) -> None:

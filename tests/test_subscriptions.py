@@ -6,7 +6,6 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from harness import MEMBER, OWNER, RunningBot
 from telegram.error import RetryAfter
 from test_alerts import add_article, alerts, settled, subscribe
 
@@ -21,6 +20,8 @@ from bot.services.subscriptions import (
     valid_timezone,
 )
 from storage.records import ActorBrief, MatchedTarget, OutboxRow, TagBrief
+
+from harness import MEMBER, OWNER, RunningBot
 
 GROUP = -1009876543210
 
@@ -226,3 +227,20 @@ async def test_digest_command_validates_and_switches_back(bot: RunningBot) -> No
         assert expected in (await api.wait_for_messages(OWNER, before + 1))[before]
     settings = await bot.services.storage.get_chat_settings(OWNER)
     assert settings is not None and settings.digest_time is None
+
+
+async def test_ambiguous_target_asks_with_buttons_and_keeps_the_filters(bot: RunningBot) -> None:
+    api = bot.api
+    await add_article(bot, MEMBER, "forward_sanctions.txt")
+    assert "несколько" in await subscribe(bot, OWNER, "Евро +санкции")
+    question = api.last_message(OWNER)
+    assert question is not None
+    buttons = {b["text"]: b["callback_data"] for row in question["reply_markup"]["inline_keyboard"] for b in row}
+    assert all(len(data.encode()) < 64 for data in buttons.values())
+    (choice,) = [data for text, data in buttons.items() if "Евросоюз" in text]
+    api.press_button(OWNER, question["message_id"], OWNER, choice)
+    await api.wait_for(lambda: "Подписка оформлена" in api.texts(OWNER)[-1], 10)
+    confirmation = api.texts(OWNER)[-1]
+    assert "Евросоюз" in confirmation and "только вместе с #санкции" in confirmation
+    (sub,) = await bot.services.storage.list_subscriptions(OWNER)
+    assert sub.label == "Евросоюз" and [r.kind for r in sub.include] == ["tag"]

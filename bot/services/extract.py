@@ -36,11 +36,38 @@ def decode_bytes(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     text = data.decode("cp1251", errors="replace")
-    # cp1251 decodes any byte; accept it only if the result reads as mostly Cyrillic or ASCII text.
+    # cp1251 decodes almost any byte; accept it only if the result reads as mostly Cyrillic or ASCII
+    # text, with next to no bytes cp1251 leaves undefined (0x98) and no runs of rare letters.
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
-    if printable / max(1, len(text)) < 0.95 or (_cyrillic_share(text) < 0.3 and not text.isascii()):
+    if (printable / max(1, len(text)) < 0.95 or (_cyrillic_share(text) < 0.3 and not text.isascii())
+            or text.count("\ufffd") > len(text) // 200 or _rare_share(text) > 0.1):
         raise ExtractError("encoding")
     return text
+
+
+#: Cyrillic letters of other languages (Ђ Ѓ ѓ Љ Њ Ќ Ћ Џ ђ љ њ ќ ћ џ Ў ў Ј Ґ Є Ї І і ґ є ї ј Ѕ ѕ):
+#: in cp1251-decoded bytes that are really something else, they abound; in Russian text they are rare.
+_RARE = frozenset("ЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЄЇІіґєїјЅѕ")
+
+
+def _rare_share(text: str) -> float:
+    letters = [ch for ch in text if "\u0400" <= ch <= "\u04ff"]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if ch in _RARE) / len(letters)
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def word_count(text: str, at_least: int) -> int:
+    """Words of two or more letters, counted up to ``at_least`` (enough to tell text from junk)."""
+    count = 0
+    for _ in _WORD.finditer(text):
+        count += 1
+        if count >= at_least:
+            break
+    return count
 
 
 def looks_like_html(text: str) -> bool:

@@ -26,17 +26,23 @@ class FetchPolicy:
     timeout: float = 15.0
     max_bytes: int = 5_000_000
     allow_private: bool = False
+    #: ``host:port`` pairs let through although private (tests: a local server as the first hop,
+    #: to prove that a redirect from it to a private address is still refused).
+    trusted: frozenset[str] = frozenset()
 
 
 async def _check_host(url: str, policy: FetchPolicy) -> None:
     parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range or not a number
+        raise ExtractError("bad_url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ExtractError("bad_url")
-    if policy.allow_private:
+    if policy.allow_private or f"{parts.hostname}:{port}" in policy.trusted:
         return
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 80,
-                                                             type=socket.SOCK_STREAM)
+        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise ExtractError("unreachable") from None
     for info in infos:
@@ -76,6 +82,8 @@ async def fetch_article(url: str, policy: FetchPolicy) -> tuple[str, str]:
         raise ExtractError("timeout") from None
     except httpx.TimeoutException:
         raise ExtractError("timeout") from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError):
+        raise ExtractError("bad_url") from None
     except httpx.HTTPError:
         raise ExtractError("unreachable") from None
     if content_type and not any(t in content_type for t in ("html", "text", "xml")):

@@ -16,7 +16,7 @@ from storage.records import (
     SearchHit,
     TagBrief,
 )
-from storage.repository import Storage
+from storage.repository import SEARCH_CAP, Storage
 
 PAGE = 10
 #: Queries longer than this are cut: nobody's name or tag is longer, and it bounds the work.
@@ -35,6 +35,8 @@ class Page(Generic[T]):
     items: list[T]
     total: int
     offset: int
+    #: The total was capped (search counts at most SEARCH_CAP matches): show it as "1000+".
+    capped: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -104,7 +106,7 @@ class Library:
 
     async def search(self, query: str, offset: int = 0, limit: int = 5) -> Page[SearchHit]:
         hits, total = await self.storage.search_articles(clean_query(query), limit, offset)
-        return Page(hits, total, offset)
+        return Page(hits, min(total, SEARCH_CAP), offset, capped=total > SEARCH_CAP)
 
     async def article(self, article_id: int) -> ArticleFull | None:
         return await self.storage.get_article(article_id)

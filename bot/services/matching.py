@@ -7,8 +7,10 @@ the alias index, which is cached until the library changes (`Storage.generation`
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -66,6 +68,10 @@ class Matcher:
         self._alias_generation = -1
         self._alias_keys: list[str] = []
         self._alias_actor: dict[str, set[int]] = {}
+        # Alias keys grouped by length (each group in _alias_keys order) and each key's position in
+        # _alias_keys: the fuzzy search only scores lengths that can reach the cutoff.
+        self._alias_by_len: dict[int, list[str]] = {}
+        self._alias_pos: dict[str, int] = {}
 
     async def _aliases(self) -> list[str]:
         if self._alias_generation != self.storage.generation:
@@ -74,21 +80,54 @@ class Matcher:
             by_key: dict[str, set[int]] = {}
             for key, actor_id in index:
                 by_key.setdefault(key, set()).add(actor_id)
+            by_len: dict[int, list[str]] = {}
+            for key in by_key:
+                by_len.setdefault(len(key), []).append(key)
             self._alias_actor = by_key
             self._alias_keys = list(by_key)
+            self._alias_by_len = by_len
+            self._alias_pos = {key: i for i, key in enumerate(self._alias_keys)}
             self._alias_generation = generation
         return self._alias_keys
 
-    async def _fuzzy(self, keys: list[str], threshold: float, limit: int = 5) -> list[ActorBrief]:
-        choices = await self._aliases()
-        if not choices:
+    def _candidates(self, key: str, cutoff: float) -> list[str]:
+        """Alias keys whose length allows fuzz.ratio >= cutoff against ``key``.
+
+        fuzz.ratio is 200 * LCS / (len(a) + len(b)) and LCS <= the shorter length, so a key of
+        length n can score at most 200 * min(len(key), n) / (len(key) + n): at 88 a 8-letter query
+        only needs keys of 7..10 letters, roughly a third of the index.
+        """
+        size = len(key)
+        out: list[str] = []
+        for n, group in self._alias_by_len.items():
+            if 200.0 * min(size, n) / (size + n) >= cutoff - 1e-9:
+                out.extend(group)
+        return out
+
+    async def _fuzzy_scores(self, keys: list[str], cutoff: float, limit: int = 5) -> list[tuple[str, float]]:
+        """For each key its ``limit`` best alias keys scoring >= ``cutoff`` (ties: index order, as
+        rapidfuzz's own extract), merged as (alias key, best score). One pass at the lowest cutoff
+        serves both the typo and the suggestion threshold: the top ``limit`` above a higher
+        threshold are exactly the entries of this list at or above it."""
+        if not await self._aliases():
             return []
         found: dict[str, float] = {}
         for key in keys:
-            for choice, score, _ in process.extract(
-                key, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit
-            ):
+            choices = self._candidates(key, cutoff)
+            scored = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+            best = heapq.nlargest(limit, scored, key=itemgetter(1))
+            if not best:
+                continue
+            # Candidates are grouped by length, so break ties at the edge by global index order.
+            edge = best[-1][1]
+            tied = [r for r in scored if r[1] >= edge]
+            tied.sort(key=lambda r: (-r[1], self._alias_pos[r[0]]))
+            for choice, score, _ in tied[:limit]:
                 found[choice] = max(score, found.get(choice, 0.0))
+        return list(found.items())
+
+    async def _fuzzy(self, scores: list[tuple[str, float]], threshold: float, limit: int = 5) -> list[ActorBrief]:
+        found = {choice: score for choice, score in scores if score >= threshold}
         if not found:
             return []
         ranked = sorted(found, key=lambda k: -found[k])
@@ -105,9 +144,10 @@ class Matcher:
             if len(longest) >= 4:
                 exact = await self.storage.actors_by_key_prefix(longest, limit=6)
         if not exact:
-            exact = await self._fuzzy(keys, FUZZY_THRESHOLD)
-        if not exact:
-            return ActorMatch("none", await self._fuzzy(keys, SUGGEST_THRESHOLD))
+            scores = await self._fuzzy_scores(keys, min(FUZZY_THRESHOLD, SUGGEST_THRESHOLD))
+            exact = await self._fuzzy(scores, FUZZY_THRESHOLD)
+            if not exact:
+                return ActorMatch("none", await self._fuzzy(scores, SUGGEST_THRESHOLD))
         if len(exact) == 1:
             return ActorMatch("exact", exact)
         # A full-name match beats surname matches of namesakes.

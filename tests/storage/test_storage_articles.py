@@ -283,3 +283,22 @@ async def test_duplicate_actor_in_one_analysis_merges_mentions(db: Storage) -> N
     assert full is not None
     assert [(a.name, a.mentions) for a in full.actors] == [("Рекс Тиллерсон", 3)]
     assert full.claims[0].actor_id == full.actors[0].actor_id
+
+
+async def test_dossier_co_mentions_and_roles_cover_the_newest_window(
+    db: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.repository as repository
+
+    a1 = await filed(db, TEXT1, analysis1())
+    a2 = await filed(db, TEXT2, analysis2(), added_at=T0 + 100)
+    rex = (await db.actors_by_keys([search_key("Tillerson")]))[0].id
+    monkeypatch.setattr(repository, "DOSSIER_WINDOW", 1)
+    dossier = await db.actor_dossier(rex)
+    assert dossier is not None
+    assert {c.name for c in dossier.co_mentioned} == {"Россия"}  # article 2 only
+    assert {r.role for r in dossier.roles} == {"госсекретарь"}
+    # Counts, dates, claims and latest articles still cover everything.
+    assert (dossier.articles, dossier.claims_total) == (2, 2)
+    assert (dossier.first_seen, dossier.last_seen) == (T0, T0 + 100)
+    assert [a.id for a in dossier.latest_articles] == [a2, a1]

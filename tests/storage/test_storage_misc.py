@@ -67,6 +67,9 @@ async def test_inbox(db: Storage) -> None:
     await db.inbox_done(3, now=T0 + 10)
     assert await db.inbox_pending() == [(5, '{"update_id": 5}')]
     assert not await db.inbox_put(3, "{}")  # handled updates are still remembered
+    async with db._conn() as conn:  # ... but their content is not kept
+        rows = await (await conn.execute("SELECT payload FROM inbox WHERE update_id = 3")).fetchall()
+    assert [tuple(r) for r in rows] == [("",)]
     assert await db.inbox_prune(T0 + 5) == 0
     assert await db.inbox_prune(T0 + 11) == 1
     assert await db.inbox_pending() == [(5, '{"update_id": 5}')]  # pending never pruned

@@ -140,3 +140,17 @@ def test_query_terms_are_capped() -> None:
     terms = query_terms(" ".join(f"слово{i}" for i in range(100)))
     assert 0 < len(terms) <= 12
     assert all(len(t.stem) <= 64 for t in query_terms("я" * 5000))
+
+
+async def test_search_ranks_and_counts_only_the_newest_cap_matches(
+    db: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.repository as repository
+
+    monkeypatch.setattr(repository, "SEARCH_CAP", 3)
+    ids = [(await db.add_article(new_article(f"статья {i} о разрядке", added_at=T0 + i)))[0] for i in range(5)]
+    hits, total = await db.search_articles("разрядка", limit=10)
+    assert total == 4  # SEARCH_CAP + 1: "more than 3"
+    assert sorted(h.article_id for h in hits) == sorted(ids[-3:])  # the newest three, ranked
+    _, total = await db.search_articles("статья 1")  # "1" only in one article: exact count
+    assert total == 1
