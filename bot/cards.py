@@ -20,6 +20,7 @@ from storage.records import (
 MAX_CARD_ACTORS = 8
 MAX_CARD_CLAIMS = 6
 MAX_CLAIM_CHARS = 300
+MAX_CARD_ROLE_CHARS = 60
 
 _KIND = {
     "ru": {"person": "человек", "organization": "организация", "location": "место"},
@@ -113,7 +114,7 @@ def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> str:
         order = {"person": 0, "organization": 1, "location": 2}
         ranked = sorted(full.actors, key=lambda a: (order.get(a.kind, 3), -a.mentions))
         for actor in ranked[:MAX_CARD_ACTORS]:
-            role = f" ({esc(actor.role)})" if actor.role else ""
+            role = f" ({esc(truncate(actor.role, MAX_CARD_ROLE_CHARS))})" if actor.role else ""
             shown.append(f"{esc(actor.name)}{role}")
         more = len(full.actors) - MAX_CARD_ACTORS
         tail = f" +{more}" if more > 0 else ""

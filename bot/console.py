@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,8 +27,9 @@ BOT_USER = {"id": 100000, "is_bot": True, "first_name": "Dossier", "username": "
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 BANNER = """Dossier console — the bot without Telegram.
-Type a command (/help, /who Лавров, /tags sanctions ...), or paste an article and finish it with an
-empty line. Buttons under a reply are numbered: type :1, :2 ... to press one. Ctrl-D quits."""
+Type a command (/help, /who Лавров, /tags sanctions ...), or paste an article (blank lines inside are
+fine; end it with a line holding a single "." or just wait a moment). Buttons under a reply are
+numbered: type :1, :2 ... to press one. Ctrl-D quits."""
 
 
 class ConsoleRequest(BaseRequest):
@@ -114,7 +116,41 @@ def _press(update_id: int, user: dict[str, Any], data: str) -> dict[str, Any]:
                     "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]}}}}
 
 
+#: In a terminal, a paste arrives in one burst; a pause this long after a blank line ends the article.
+PASTE_PAUSE = 0.7
+
+
+class _Lines:
+    """Lines from a text stream, read on a thread so the event loop keeps running."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.loop = asyncio.get_running_loop()
+        # A daemon thread: a blocked readline must not keep the process alive after Ctrl-C.
+        threading.Thread(target=self._pump, name="console-input", daemon=True).start()
+
+    def _pump(self) -> None:
+        while True:
+            line = self.source.readline()
+            try:
+                self.loop.call_soon_threadsafe(self.queue.put_nowait, line)
+            except RuntimeError:  # the loop closed (the console is quitting)
+                return
+            if not line:
+                return
+
+    async def next(self, wait: float | None = None) -> str | None:
+        """The next line (empty at end of input), or None if nothing came within ``wait`` seconds."""
+        try:
+            return await asyncio.wait_for(self.queue.get(), wait)
+        except TimeoutError:
+            return None
+
+
 async def run_console(settings: Settings, *, language: str = "ru", lines: Any = None) -> None:
+    """Read commands and pasted articles; an article ends at a line with a single `.`, at the next
+    command, at the end of input, or (in a terminal) when a blank line is followed by a pause."""
     from bot.app import build_application
     from handlers.common import SERVICES_KEY
 
@@ -133,36 +169,43 @@ async def run_console(settings: Settings, *, language: str = "ru", lines: Any = 
     print(BANNER)
     ids = itertools.count(int(time.time()))
     source = lines if lines is not None else sys.stdin
+    interactive = lines is None and sys.stdin.isatty()
+    reader = _Lines(source)
+
+    async def send(payload: dict[str, Any]) -> None:
+        await application.process_update(Update.de_json(payload, application.bot))
+
     try:
         buffer: list[str] = []
         while True:
-            if lines is None:
-                sys.stdout.write("\n> " if not buffer else "… ")
+            if interactive:
+                sys.stdout.write("\n> " if not buffer else "")
                 sys.stdout.flush()
-            line = await asyncio.to_thread(source.readline)
-            if not line:
-                if buffer:
-                    await application.process_update(Update.de_json(_update(next(ids), user, "\n".join(buffer)),
-                                                                    application.bot))
-                break
-            line = line.rstrip("\n")
-            if not buffer and line.startswith(":") and line[1:].isdigit():
+            pause = PASTE_PAUSE if interactive and buffer and not buffer[-1].strip() else None
+            raw = await reader.next(pause)
+            if raw is None or raw == "" or raw.strip() == ".":
+                if buffer and any(b.strip() for b in buffer):
+                    await send(_update(next(ids), user, "\n".join(buffer).strip()))
+                buffer = []
+                if raw == "":
+                    break
+                continue
+            line = raw.rstrip("\n")
+            if line.startswith("/") or (line.startswith(":") and line[1:].isdigit()):
+                if any(b.strip() for b in buffer):
+                    await send(_update(next(ids), user, "\n".join(buffer).strip()))
+                buffer = []
+                if line.startswith("/"):
+                    await send(_update(next(ids), user, line))
+                    continue
                 index = int(line[1:]) - 1
                 if 0 <= index < len(request.buttons):
-                    payload = _press(next(ids), user, request.buttons[index])
-                    await application.process_update(Update.de_json(payload, application.bot))
+                    await send(_press(next(ids), user, request.buttons[index]))
                 else:
                     print("no such button")
                 continue
-            if not buffer and line.startswith("/"):
-                await application.process_update(Update.de_json(_update(next(ids), user, line), application.bot))
-                continue
-            if line.strip():
+            if buffer or line.strip():
                 buffer.append(line)
-                continue
-            if buffer:
-                text, buffer = "\n".join(buffer), []
-                await application.process_update(Update.de_json(_update(next(ids), user, text), application.bot))
     finally:
         await application.stop()
         await application.shutdown()

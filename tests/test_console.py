@@ -28,8 +28,8 @@ def test_console_answers_help_without_a_token(tmp_path: Path) -> None:
 
 
 def test_console_files_a_pasted_article_and_answers_who(tmp_path: Path) -> None:
-    article = (FIXTURES / "forward_diplomacy.txt").read_text(encoding="utf-8").replace("\n\n", "\n")
-    out = run_console(tmp_path, article + "\n\n/who Tillerson\n:1\n", lang="ru")
+    article = (FIXTURES / "forward_diplomacy.txt").read_text(encoding="utf-8")
+    out = run_console(tmp_path, article + "\n.\n/who Tillerson\n", lang="ru")
     assert "Лавров и Тиллерсон обсудили в Москве ситуацию в Сирии" in out
     assert "Роберт Хэммонд (помощник госсекретаря)" in out
     assert "Рекс Тиллерсон · человек" in out
