@@ -7,22 +7,17 @@ needlessly, so only `bot.analyzer` names it, as a preload.
 
 Two details keep that true in practice:
 
-* BLAS threads: numpy's OpenBLAS starts one thread per core in every process that loads it. Each
-  worker already is one core's worth of work, so n workers x n BLAS threads oversubscribe the CPU
-  (measured: 2 workers ran 3x SLOWER than 1 on 2 cores). The limit must be set before numpy is
-  first imported, i.e. here, before the models load; an explicit setting in the environment wins.
+* BLAS threads: one BLAS thread per worker. That limit has to be in the environment before the
+  forkserver starts (importing this module imports the `analysis` package, and with it numpy,
+  before any line here runs), so `bot.analyzer` sets it; see there.
 * gc.freeze(): after loading, every object the models created is moved to the permanent
   generation, so the cyclic GC in a worker never writes to their headers and the pages holding
   them are not copied into each worker by a collection.
 """
 
 import gc
-import os
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
-from analysis.worker import warm_up  # noqa: E402 - the limits above must precede numpy's import
+from analysis.worker import warm_up
 
 warm_up()
 gc.collect()
