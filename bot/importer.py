@@ -441,7 +441,8 @@ class Importer:
         self.analyzer = analyzer
         self.alert = alert
         workers = max(1, analyzer.workers)
-        self.in_flight = in_flight or (2 * workers if analyzer.workers > 0 else 1)
+        # Enough queued work that no worker waits while the importer stores the previous result.
+        self.in_flight = in_flight or (4 * workers if analyzer.workers > 0 else 1)
         #: Called after each saved analysis when alerting (wakes the alert sender of a running bot).
         self.on_analyzed = on_analyzed or []
 
