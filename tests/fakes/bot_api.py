@@ -536,6 +536,10 @@ class FakeBotAPI:
                 description = _STATUS_PHRASES.get(status, "Error")
         self._faults.append(_Fault(canonical, status, description, parameters or None, chat_id, times))
 
+    def clear_faults(self) -> None:
+        """Drop every fault still queued by `fail_next` (Telegram is healthy again)."""
+        self._faults.clear()
+
     # ------------------------------------------------------------------ recorder helpers
 
     def calls_of(self, method: str, *, ok: bool | None = None) -> list[Call]:
