@@ -1000,35 +1000,22 @@ class Storage:
         """Remove candidate actors/tags no article refers to any more, and deactivate the
         subscriptions that pointed at them (they could never fire again; deactivating rather than
         deleting lets /subscriptions tell the user why)."""
-        if actor_ids:
-            gone = await _all(
-                c,
-                """DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?))
-                   AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id)
-                   RETURNING id""",
-                (_json_list(set(actor_ids)),),
-            )
+        candidates = (
+            ("actor", actor_ids, "DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?)) "
+             "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id) RETURNING id"),
+            ("tag", tag_ids, "DELETE FROM tags WHERE id IN (SELECT value FROM json_each(?)) "
+             "AND NOT EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = tags.id) RETURNING id"),
+        )
+        for kind, ids, delete_sql in candidates:
+            if not ids:
+                continue
+            gone = await _all(c, delete_sql, (_json_list(set(ids)),))
             if gone:
                 await _run(
                     c,
                     """UPDATE subscriptions SET active = 0
-                       WHERE target_kind = 'actor' AND target_id IN (SELECT value FROM json_each(?))""",
-                    (_json_list(r[0] for r in gone),),
-                )
-        if tag_ids:
-            gone = await _all(
-                c,
-                """DELETE FROM tags WHERE id IN (SELECT value FROM json_each(?))
-                   AND NOT EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = tags.id)
-                   RETURNING id""",
-                (_json_list(set(tag_ids)),),
-            )
-            if gone:
-                await _run(
-                    c,
-                    """UPDATE subscriptions SET active = 0
-                       WHERE target_kind = 'tag' AND target_id IN (SELECT value FROM json_each(?))""",
-                    (_json_list(r[0] for r in gone),),
+                       WHERE target_kind = ? AND target_id IN (SELECT value FROM json_each(?))""",
+                    (kind, _json_list(r[0] for r in gone)),
                 )
 
     async def _enqueue_alerts(
