@@ -90,22 +90,20 @@ async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str | No
     if not is_admin:
         await reply(update, t(language, "feed_not_admin", channel=shown))
         return
-    created = await services(context).storage.add_feed(channel.id, channel.username, channel.title, user_id,
-                                                       now=int(time.time()))
+    created = await services(context).feeds.add(channel.id, channel.username, channel.title, user_id)
     await reply(update, t(language, "feed_added" if created else "feed_exists", channel=shown))
 
 
 async def _remove(update: Update, context: ContextTypes.DEFAULT_TYPE, ref: str) -> None:
     language = lang(update)
-    key: int | str = int(ref) if ref.lstrip("-").isdigit() else ref.lstrip("@")
-    removed = await services(context).storage.remove_feed(key)
+    removed = await services(context).feeds.remove(ref)
     shown = esc(truncate(ref, 60))
     await reply(update, t(language, "feed_removed" if removed else "feed_missing", channel=shown))
 
 
 async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = lang(update)
-    feeds = [f for f in await services(context).storage.list_feeds() if f.enabled]
+    feeds = await services(context).feeds.enabled()
     if not feeds:
         await reply(update, t(language, "feed_list_empty"))
         return

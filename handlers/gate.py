@@ -29,7 +29,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if update.channel_post is not None or update.edited_channel_post is not None:
         post = update.channel_post
-        if post is None or chat is None or not await svc.storage.feed_enabled(chat.id):
+        if post is None or chat is None or not await svc.feeds.is_enabled(chat.id):
             if chat is not None:
                 _log_once(context, f"channel {chat.id}", "ignoring posts of channel %s (not an enabled feed)")
             raise ApplicationHandlerStop
@@ -51,7 +51,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if access.became_owner:
         await reply(update, t(lang(update), "became_owner"))
     if chat is not None and chat.type != ChatType.CHANNEL:
-        await svc.storage.upsert_chat(chat.id, chat.type, chat.title or chat.full_name, user.language_code)
+        await svc.access.note_chat(chat.id, chat.type, chat.title or chat.full_name, user.language_code)
     if not _within_rate(context, user.id, svc.settings.user_rate_limit, is_article=_is_article(update),
                         language=lang(update)):
         raise ApplicationHandlerStop

@@ -119,7 +119,7 @@ async def _claims_page(update: Update, context: ContextTypes.DEFAULT_TYPE, actor
                        *, edit: bool) -> None:
     language = lang(update)
     library = services(context).library
-    actor = await library.storage.get_actor(actor_id)
+    actor = await library.actor(actor_id)
     if actor is None:
         await reply(update, t(language, "expired"))
         return

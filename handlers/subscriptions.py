@@ -300,7 +300,7 @@ async def paused_notice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     noticed = _noticed(context)
     if chat.id in noticed:
         return
-    settings = await services(context).storage.get_chat_settings(chat.id)
+    settings = await subscriptions(context).settings(chat.id)
     if settings is None or not settings.paused:
         return
     noticed.add(chat.id)

@@ -12,6 +12,7 @@ from typing import Any
 from bot.analyzer import Analyzer
 from bot.config import Settings
 from bot.services.access import AccessControl
+from bot.services.feeds import Feeds
 from bot.services.fetch import FetchPolicy
 from bot.services.ingest import Ingest
 from bot.services.library import Library
@@ -28,6 +29,7 @@ class Services:
     ingest: Ingest
     library: Library
     access: AccessControl
+    feeds: Feeds
     fetch_policy: FetchPolicy
     background: list[Any] = field(default_factory=list)
 
@@ -55,6 +57,7 @@ async def open_services(settings: Settings, *, analyzer: Analyzer | None = None)
             ingest=Ingest(storage, analyzer, window=settings.multipart_window),
             library=Library(storage),
             access=access,
+            feeds=Feeds(storage),
             fetch_policy=FetchPolicy(
                 timeout=settings.fetch_timeout,
                 max_bytes=settings.fetch_max_bytes,

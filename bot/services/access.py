@@ -62,6 +62,10 @@ class AccessControl:
             self._cache[user_id] = (role, name)
         return Access(role)
 
+    async def note_chat(self, chat_id: int, chat_type: str, title: str | None, language: str | None) -> None:
+        """Remember a member's chat (type, title, language) for alerts and digests; never a stranger's."""
+        await self.storage.upsert_chat(chat_id, chat_type, title, language)
+
     async def allow(self, user_id: int, by: int, name: str | None = None) -> bool:
         """Add a member; False if they already were one."""
         if await self.storage.get_member(user_id) is not None:

@@ -9,6 +9,7 @@ from bot.services.matching import ActorMatch, Matcher, TagMatch
 from storage.records import (
     ActorBrief,
     ActorDossier,
+    ActorRow,
     ArticleBrief,
     ArticleFull,
     ClaimRow,
@@ -76,6 +77,9 @@ class Library:
 
     async def dossier(self, actor_id: int) -> ActorDossier | None:
         return await self.storage.actor_dossier(actor_id)
+
+    async def actor(self, actor_id: int) -> ActorRow | None:
+        return await self.storage.get_actor(actor_id)
 
     async def top_actors(self, offset: int = 0, limit: int = PAGE) -> list[ActorBrief]:
         return await self.storage.top_actors(limit, offset)
