@@ -327,6 +327,16 @@ def merge(state: State) -> None:
     # Full names first, so that a lone surname anywhere in the text finds its owner.
     for m in sorted(persons, key=lambda m: (-len(m.name.split()), m.start)):
         parts = m.name.split()
+        if len(parts) >= 2 and parts[0][:1].islower():
+            # A surname with a particle ("фон дер Ляйен", "де Мистура"): joins the full name that
+            # ends with it, like a bare surname does.
+            tail = [_key(p) for p in parts]
+            owners = [i for i in person_full if len(actors[i].name.split()) > len(parts)
+                      and [_key(p) for p in actors[i].name.split()[-len(parts):-1]] == tail[:-1]
+                      and _similar_surname(actors[i].name.split()[-1], parts[-1])]
+            if owners:
+                attach(max(owners, key=lambda i: actors[i].mentions), m, m.name)
+                continue
         if len(parts) >= 2:
             found = None
             for idx in person_full:
@@ -382,7 +392,9 @@ def merge(state: State) -> None:
         if pool:
             actor.name = max(
                 pool,
-                key=lambda n: (nominal[idx][n], forms[idx][n], -abs(len(n.split()) - 2), -len(n)),
+                # A form with the given name beats a particle surname ("фон дер Ляйен").
+                key=lambda n: (n[:1].isupper(), nominal[idx][n], forms[idx][n], -abs(len(n.split()) - 2),
+                               -len(n)),
             )
     state.actors = actors
 

@@ -66,3 +66,19 @@ def test_topic_tags_come_from_match_topics(monkeypatch: Any) -> None:
     assert by_name["санкции"].origin == "explicit" and by_name["санкции"].label_en == "sanctions"
     assert by_name["рекс тиллерсон"].origin == "actor"
     assert tags[0].origin == "explicit"
+
+
+def test_particle_surname_joins_the_full_name(pipeline: Any) -> None:
+    from analysis import analyze
+    from analysis.model import ArticleAnalysis
+
+    result = analyze(
+        "Глава Еврокомиссии Урсула фон дер Ляйен прибыла в Киев. «Мы будем помогать и дальше», — "
+        "заявила фон дер Ляйен журналистам. Позже фон дер Ляйен встретилась с премьером.",
+        pipeline=pipeline,
+    )
+    assert isinstance(result, ArticleAnalysis)
+    people = [a for a in result.actors if a.kind == "person"]
+    assert [(a.name, a.mentions) for a in people] == [("Урсула фон дер Ляйен", 3)]
+    assert people[0].role == "глава Еврокомиссии"
+    assert [c.speaker for c in result.claims] == ["Урсула фон дер Ляйен"]
