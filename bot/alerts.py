@@ -421,7 +421,12 @@ class AlertSender:
             log.warning("chat %s refused alerts (%s); pausing it", row.chat_id, exc.message)
             await self.storage.set_paused(row.chat_id, True)
             await self._reschedule(row, now + HOLD_SECONDS, f"Forbidden: {exc.message}")
-        elif isinstance(exc, BadRequest | ChatMigrated):
+        elif isinstance(exc, ChatMigrated):
+            # The group became a supergroup: its subscriptions and pending alerts follow the new id.
+            log.info("chat %s migrated to %s; moving its subscriptions", row.chat_id, exc.new_chat_id)
+            await self.storage.migrate_chat(row.chat_id, exc.new_chat_id)
+            await self._reschedule(row, now, "chat migrated to a supergroup")
+        elif isinstance(exc, BadRequest):
             log.warning("alert %s to chat %s rejected: %s", row.id, row.chat_id, exc.message)
             await self.storage.mark_alert_failed(row.id, exc.message[:500], int(now))
         else:

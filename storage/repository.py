@@ -1477,6 +1477,24 @@ class Storage:
         """Paused after Telegram says 403 (bot blocked/kicked): no alerts are queued or sent."""
         await self._update_chat(chat_id, "UPDATE chats SET paused = ? WHERE chat_id = ?", (int(paused),))
 
+    async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup (Telegram gives it a new id): move its settings,
+        subscriptions and undelivered alerts to the new id. Rows the new id already has win."""
+        async with self._write() as c:
+            await _run(
+                c,
+                """INSERT OR IGNORE INTO chats (chat_id, type, title, language, muted_until, digest_time, tz,
+                       paused, last_digest_at)
+                   SELECT ?, 'supergroup', title, language, muted_until, digest_time, tz, paused, last_digest_at
+                   FROM chats WHERE chat_id = ?""",
+                (new_chat_id, old_chat_id),
+            )
+            await _run(c, "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                       (new_chat_id, old_chat_id))
+            await _run(c, "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
+                       (new_chat_id, old_chat_id))
+            await _run(c, "DELETE FROM chats WHERE chat_id = ?", (old_chat_id,))
+
     async def add_subscription(
         self,
         chat_id: int,

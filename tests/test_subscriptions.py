@@ -244,3 +244,24 @@ async def test_ambiguous_target_asks_with_buttons_and_keeps_the_filters(bot: Run
     assert "Евросоюз" in confirmation and "только вместе с #санкции" in confirmation
     (sub,) = await bot.services.storage.list_subscriptions(OWNER)
     assert sub.label == "Евросоюз" and [r.kind for r in sub.include] == ["tag"]
+
+
+async def test_group_upgraded_to_supergroup_keeps_its_subscriptions(bot: RunningBot) -> None:
+    api = bot.api
+    old_group, new_group = -4455, -1004455667788
+    api.register_chat(old_group, "group", "Отдел", members=[OWNER, MEMBER])
+    api.register_chat(new_group, "supergroup", "Отдел", members=[OWNER, MEMBER])
+    await add_article(bot, MEMBER, "forward_sanctions.txt")
+    api.send_text(OWNER, "/subscribe санкции", chat_id=old_group)
+    await api.wait_for(lambda: any("Подписка оформлена" in t for t in api.texts(old_group)), 10)
+    # Telegram answers the first alert with "group chat was upgraded to a supergroup chat".
+    api.fail_next("sendMessage", status=400, description="Bad Request: group chat was upgraded to a supergroup chat",
+                  migrate_to_chat_id=new_group, chat_id=old_group)
+    await add_article(bot, MEMBER, "forward_sanctions.txt", "После обновления группы.")
+    await api.wait_for(lambda: len(alerts(api, new_group)) == 1, 15, message="the alert in the supergroup")
+    subs = await bot.services.storage.list_subscriptions(new_group)
+    assert [s.label for s in subs] == ["санкции"]
+    assert await bot.services.storage.list_subscriptions(old_group) == []
+    await add_article(bot, MEMBER, "forward_sanctions.txt", "Ещё одно обновление.")
+    await api.wait_for(lambda: len(alerts(api, new_group)) == 2, 15, message="the next alert goes to the new id")
+    assert not alerts(api, old_group)

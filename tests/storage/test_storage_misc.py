@@ -221,3 +221,13 @@ async def test_closed_storage_refuses_work(tmp_path: Path) -> None:
     await db.close()  # idempotent
     with pytest.raises(StorageError, match="closed"):
         await db.stats()
+
+
+async def test_migrate_chat_moves_settings_subscriptions_and_pending_alerts(db: Storage) -> None:
+    await db.upsert_chat(-10, "group", "Отдел", "ru")
+    await db.set_digest(-10, "09:00", "Europe/Moscow", now=T0)
+    await db.migrate_chat(-10, -1001)
+    moved = await db.get_chat_settings(-1001)
+    assert moved is not None and moved.type == "supergroup" and moved.digest_time == "09:00"
+    assert moved.tz == "Europe/Moscow"
+    assert await db.get_chat_settings(-10) is None
