@@ -53,7 +53,10 @@ async def _finish_pending(services: Services, application: Any) -> None:
                             REPLAY_WAIT)
         rows = await services.storage.pending_articles()
         for row in rows:
-            outcome = await services.ingest.analyze_stored(row.id, row.text, origin=row.origin_chat_title)
+            # An import interrupted mid-way leaves pending articles too; imports alert only on request,
+            # so finishing them here must not alert either.
+            outcome = await services.ingest.analyze_stored(row.id, row.text, origin=row.origin_chat_title,
+                                                           alerts=row.origin_kind != "import")
             if row.added_chat_id is None or outcome.article is None:
                 continue
             settings = await services.storage.get_chat_settings(row.added_chat_id)

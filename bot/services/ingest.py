@@ -142,25 +142,20 @@ class Ingest:
         outcome = await self.analyze_stored(article_id, article.text, origin=article.origin_chat_title)
         return replace(outcome, parts=parts)
 
-    async def analyze_stored(self, article_id: int, text: str, *, origin: str | None = None) -> IngestOutcome:
+    async def analyze_stored(
+        self, article_id: int, text: str, *, origin: str | None = None, alerts: bool = True
+    ) -> IngestOutcome:
         """Analyse an article already in the database (new, or left pending by a restart)."""
         result = await self.analyzer.analyze(text, origin=origin)
         if isinstance(result, Rejection):
             await self.storage.mark_failed(article_id, result.error)
             return IngestOutcome("failed", article_id, await self.storage.get_article(article_id),
                                  error=result.error)
-        await self.storage.save_analysis(article_id, result, now=int(time.time()))
+        await self.storage.save_analysis(article_id, result, now=int(time.time()), enqueue_alerts=alerts)
         for hook in self.on_analyzed:
             try:
                 await hook(article_id)
             except Exception:  # an alert problem must not turn a filed article into an error
                 log.exception("after-analysis hook failed for article %s", article_id)
         return IngestOutcome("created", article_id, await self.storage.get_article(article_id))
-
-    async def retry_pending(self) -> list[IngestOutcome]:
-        """Analyse the articles a previous run stored but did not finish (crash, kill, restart)."""
-        outcomes = []
-        for row in await self.storage.pending_articles():
-            outcomes.append(await self.analyze_stored(row.id, row.text, origin=row.origin_chat_title))
-        return outcomes
 
