@@ -4,6 +4,11 @@ A link is user input that makes the bot open a connection, so every hop of a red
 checked: only http/https, only public addresses (no loopback, private, link-local, multicast or
 reserved ranges, so a member cannot make the bot probe the team's internal network), a bounded
 number of redirects, a time limit for the whole fetch and a size cap on the body.
+
+The address that passed the check is the one connected to: the request goes to that IP, with the
+original name in the Host header and as the TLS server name (certificates are still verified
+against it). Resolving again at connect time would let a hostile DNS server answer "public" for
+the check and "127.0.0.1" for the connection (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -31,7 +36,34 @@ class FetchPolicy:
     trusted: frozenset[str] = frozenset()
 
 
-async def _check_host(url: str, policy: FetchPolicy) -> None:
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where one hop really connects: the checked IP (None: connect by name, checks waived)."""
+
+    url: str
+    ip: str | None
+    hostname: str
+    port: int
+
+    def request_url(self) -> str:
+        if self.ip is None:
+            return self.url
+        parts = urlsplit(self.url)
+        host = f"[{self.ip}]" if ":" in self.ip else self.ip
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return parts._replace(netloc=netloc).geturl()
+
+    def headers(self) -> dict[str, str]:
+        if self.ip is None:
+            return {}
+        parts = urlsplit(self.url)
+        return {"Host": parts.netloc.rsplit("@", 1)[-1]}
+
+    def extensions(self) -> dict[str, str]:
+        return {"sni_hostname": self.hostname} if self.ip is not None else {}
+
+
+async def _check_host(url: str, policy: FetchPolicy) -> _Target:
     parts = urlsplit(url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -40,23 +72,29 @@ async def _check_host(url: str, policy: FetchPolicy) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ExtractError("bad_url")
     if policy.allow_private or f"{parts.hostname}:{port}" in policy.trusted:
-        return
+        return _Target(url, None, parts.hostname, port)
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise ExtractError("unreachable") from None
+    addresses = []
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global or address.is_multicast:
             raise ExtractError("private_address")
+        addresses.append(address)
+    if not addresses:
+        raise ExtractError("unreachable")
+    return _Target(url, str(addresses[0]), parts.hostname, port)
 
 
 async def _fetch(url: str, policy: FetchPolicy) -> tuple[str, bytes, str]:
     async with httpx.AsyncClient(follow_redirects=False, timeout=policy.timeout,
                                  headers={"User-Agent": "DossierBot/0.1 (+article reader)"}) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            await _check_host(url, policy)
-            async with client.stream("GET", url) as response:
+            target = await _check_host(url, policy)
+            async with client.stream("GET", target.request_url(), headers=target.headers(),
+                                     extensions=target.extensions()) as response:
                 if response.is_redirect:
                     location = response.headers.get("location")
                     if not location:
