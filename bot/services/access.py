@@ -35,6 +35,7 @@ class AccessControl:
         self.storage = storage
         self._cache: dict[int, tuple[Role, str | None]] = {}
         self._cache_generation = -1
+        self._chats: dict[int, tuple[str, str | None, str | None]] = {}
 
     async def seed(self, allowed_ids: tuple[int, ...]) -> None:
         if allowed_ids:
@@ -63,8 +64,14 @@ class AccessControl:
         return Access(role)
 
     async def note_chat(self, chat_id: int, chat_type: str, title: str | None, language: str | None) -> None:
-        """Remember a member's chat (type, title, language) for alerts and digests; never a stranger's."""
+        """Remember a member's chat (type, title, language) for alerts and digests; never a stranger's.
+
+        Called for every update, so it writes only when something changed since the last call."""
+        seen = (chat_type, title, language)
+        if self._chats.get(chat_id) == seen:
+            return
         await self.storage.upsert_chat(chat_id, chat_type, title, language)
+        self._chats[chat_id] = seen
 
     async def allow(self, user_id: int, by: int, name: str | None = None) -> bool:
         """Add a member; False if they already were one."""
