@@ -12,7 +12,7 @@ from telegram.request import BaseRequest
 from bot.analyzer import Analyzer
 from bot.config import Settings
 from bot.i18n import COMMANDS
-from bot.inbox import DurableApplication, InboxRequest
+from bot.inbox import INBOX_REQUEST_KEY, DurableApplication, InboxRequest
 from bot.services import Services, open_services
 from handlers import register_handlers
 from handlers.common import SERVICES_KEY
@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 _STACK_KEY = "dossier.exit_stack"
 _SETTINGS_KEY = "dossier.settings"
 _ANALYZER_KEY = "dossier.analyzer"
-INBOX_REQUEST_KEY = "dossier.inbox_request"
 
 
 def build_application(

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from bot import cards
 from bot.alerts import start_alerts
 from bot.i18n import lang_of, t
-from bot.inbox import DurableApplication, InboxRequest
+from bot.inbox import INBOX_REQUEST_KEY, DurableApplication, InboxRequest
 from bot.render import split_message
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ INBOX_PRUNE_EVERY = 6 * 3600
 
 
 async def start_background(services: Services, application: Any) -> None:
-    request = application.bot_data.get("dossier.inbox_request")
+    request = application.bot_data.get(INBOX_REQUEST_KEY)
     if isinstance(application, DurableApplication):
         await application.replay_inbox(services.storage, request if isinstance(request, InboxRequest) else None)
     loop = asyncio.get_running_loop()

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Where the application keeps its InboxRequest (bot_data), for start-up to attach storage and replay.
+INBOX_REQUEST_KEY = "dossier.inbox_request"
+
 
 class InboxRequest(HTTPXRequest):
     """The HTTP client of `getUpdates`, writing each update to the inbox before returning it."""

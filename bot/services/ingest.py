@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from analysis.model import Rejection
@@ -49,11 +49,6 @@ class _Group:
     media_group: str | None = None
 
 
-@dataclass
-class _Collector:
-    groups: dict[tuple[object, ...], _Group] = field(default_factory=dict)
-
-
 #: Parts of one post may arrive out of order (updates are handled concurrently); allow this gap.
 MAX_PART_GAP = 2
 
@@ -74,7 +69,7 @@ class Ingest:
         self.storage = storage
         self.analyzer = analyzer
         self.window = window
-        self._collector = _Collector()
+        self._groups: dict[tuple[object, ...], _Group] = {}
         self._tasks: set[asyncio.Task[IngestOutcome]] = set()
         #: Called with the article id after an analysis is saved (wakes the alert sender).
         self.on_analyzed: list[AnalyzedHook] = []
@@ -87,17 +82,16 @@ class Ingest:
 
     async def _join(self, article: NewArticle, media_group_id: str | None) -> IngestOutcome:
         loop = asyncio.get_running_loop()
-        collector = self._collector
         key: tuple[object, ...] = (article.added_chat_id, article.added_by, article.origin_chat_id)
         if media_group_id is not None:
             key = (*key, "album", media_group_id)
-        group = collector.groups.get(key)
+        group = self._groups.get(key)
         fits = group is not None and (media_group_id is not None or _adjacent(group, article.origin_message_id))
         if group is None or not fits:
             if group is not None:
                 self._flush(group)
             group = _Group(key, [], [], loop.create_future(), media_group=media_group_id)
-            collector.groups[key] = group
+            self._groups[key] = group
             leader = True
         else:
             leader = False
@@ -111,8 +105,8 @@ class Ingest:
         return outcome if leader else replace(outcome, status="joined")
 
     def _flush(self, group: _Group) -> None:
-        if self._collector.groups.get(group.key) is group:
-            del self._collector.groups[group.key]
+        if self._groups.get(group.key) is group:
+            del self._groups[group.key]
         if group.timer is not None:
             group.timer.cancel()
             group.timer = None
