@@ -22,7 +22,7 @@ from analysis.morph import to_nominative
 from analysis.state import Mention, State, Token
 
 if TYPE_CHECKING:
-    from analysis.pipeline import Pipeline
+    from analysis.models import Models
 
 _OPENERS = {"«": "»", "„": "“", "“": "”", '"': '"'}
 _DASH = "—–-"
@@ -101,9 +101,9 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
 
 
 class _Finder:
-    def __init__(self, state: State, pipeline: Pipeline, outlets: set[str]) -> None:
+    def __init__(self, state: State, models: Models, outlets: set[str]) -> None:
         self.state = state
-        self.vocab = pipeline.morph_vocab
+        self.vocab = models.morph_vocab
         self.text = state.text
         self.tokens = state.tokens
         self.starts = [t.start for t in state.tokens]
@@ -513,9 +513,10 @@ class _Finder:
         return out
 
 
-def find_claims(state: State, pipeline: Pipeline, *, outlets: set[str]) -> list[Claim]:
-    finder = _Finder(state, pipeline, outlets)
+def find_claims(state: State, models: Models) -> None:
+    """Fill state.claims from quotes, block quotes and reported speech, in text order."""
+    finder = _Finder(state, models, state.outlets)
     finder.quotes_pass()
     finder.block_quotes_pass()
     finder.reported_pass()
-    return finder.result()
+    state.claims = finder.result()

@@ -23,7 +23,7 @@ from analysis.morph import has_grammeme, to_nominative
 from analysis.state import ActorDraft, Mention, State, Token
 
 if TYPE_CHECKING:
-    from analysis.pipeline import Pipeline
+    from analysis.models import Models
 
 _KINDS: dict[str, ActorKind] = {"PER": "person", "ORG": "organization", "LOC": "location"}
 
@@ -108,7 +108,7 @@ def _trim(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
-def _split_glued(pipeline: Pipeline, tokens: list[Token], surnames: set[str]) -> list[list[Token]]:
+def _split_glued(models: Models, tokens: list[Token], surnames: set[str]) -> list[list[Token]]:
     """Split a person span that is really two people ("Лавровым Тиллерсон").
 
     Two words of one name agree in case; a first word that cannot be a given name and disagrees in
@@ -126,7 +126,7 @@ def _split_glued(pipeline: Pipeline, tokens: list[Token], surnames: set[str]) ->
             prev = pieces[-1][-1]
             if _WORD_RE.search(prev.text) and _WORD_RE.search(tok.text) and prev.text.lower() not in _PARTICLES:
                 both_surnames = prev.lemma in surnames and tok.lemma in surnames
-                vocab = pipeline.morph_vocab
+                vocab = models.morph_vocab
                 not_given = not has_grammeme(vocab, prev.text, "Name") and not has_grammeme(vocab, prev.text, "Patr")
                 case_seam = (
                     prev.case is not None
@@ -222,9 +222,10 @@ def _token_range(starts: list[int], tokens: list[Token], start: int, stop: int) 
     return first, last
 
 
-def find_mentions(state: State, pipeline: Pipeline, doc: Any) -> None:
+def find_mentions(state: State, models: Models) -> None:
     """Run NER and turn its spans into repaired, normalised mentions."""
-    doc.tag_ner(pipeline.ner_tagger)
+    doc = state.doc
+    doc.tag_ner(models.ner_tagger)
     tokens = state.tokens
     starts = [t.start for t in tokens]
     spans: list[tuple[ActorKind, int, int]] = []
@@ -250,7 +251,7 @@ def find_mentions(state: State, pipeline: Pipeline, doc: Any) -> None:
         span_tokens = _trim(tokens[first:last], state.text)
         if not span_tokens:
             continue
-        pieces = _split_glued(pipeline, span_tokens, surnames) if kind == "person" else _org_pieces(span_tokens)
+        pieces = _split_glued(models, span_tokens, surnames) if kind == "person" else _org_pieces(span_tokens)
         for piece in pieces:
             piece = _trim(piece, state.text)
             if not piece:
@@ -267,13 +268,13 @@ def find_mentions(state: State, pipeline: Pipeline, doc: Any) -> None:
             p_first = first + next(i for i, t in enumerate(tokens[first:last]) if t is piece[0])
             p_stop = p_first + len(piece)
             if kind == "organization":
-                name = _normalize_org(piece, pipeline.morph_vocab)
+                name = _normalize_org(piece, models.morph_vocab)
                 tail_stop = _org_tail(state, p_stop, taken)
                 if tail_stop > p_stop:
                     name += " " + state.text[tokens[p_stop].start : tokens[tail_stop - 1].stop]
                     p_stop = tail_stop
             else:
-                name = str(normalize(pipeline.morph_vocab, piece))
+                name = str(normalize(models.morph_vocab, piece))
                 if len(piece) == 1 and piece[0].case not in (None, "Nom") and _key(name) == _key(piece[0].text):
                     # natasha could not inflect a rare name ("Обамы"); the contextual lemma usually can.
                     name = str(recover_shape(piece[0].lemma, piece[0].text))
@@ -297,7 +298,7 @@ def _similar_surname(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(stem) and len(long_) - len(short) <= 2
 
 
-def merge(state: State) -> None:
+def merge(state: State, models: Models) -> None:
     """Group mentions into actors: full names absorb surnames; aliases unify places and bodies."""
     actors: list[ActorDraft] = []
     by_key: dict[str, int] = {}
@@ -397,6 +398,25 @@ def merge(state: State) -> None:
                                -len(n)),
             )
     state.actors = actors
+
+
+#: More actors than this in one article are noise for a reader (and for storage).
+MAX_ACTORS = 100
+
+
+def _latin() -> Any:
+    try:
+        from analysis.keys import latin
+
+        return latin
+    except Exception:  # aliases lose their Latin spelling, nothing else
+        return lambda text: text
+
+
+def rank_actors(state: State, models: Models) -> None:
+    """Fill state.ranked: the article's actors by salience, its own outlets left out."""
+    latin = _latin()
+    state.ranked = [to_actor(state.actors[i], latin) for i in ranked(state, exclude=state.outlets)][:MAX_ACTORS]
 
 
 def ranked(state: State, *, exclude: set[str]) -> list[int]:

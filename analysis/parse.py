@@ -14,10 +14,10 @@ from natasha.doc import DocSent, DocToken
 from analysis.state import Sentence, State, Token
 
 if TYPE_CHECKING:
-    from analysis.pipeline import Pipeline
+    from analysis.models import Models
 
 
-def segment(text: str, pipeline: Pipeline) -> Any:
+def segment(text: str, models: Models) -> Any:
     """natasha segmentation with line breaks as hard sentence boundaries.
 
     razdel glues a headline without a final period, a caption or a list item to the next sentence;
@@ -29,9 +29,9 @@ def segment(text: str, pipeline: Pipeline) -> Any:
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            for tok in pipeline.segmenter.tokenize(line):
+            for tok in models.segmenter.tokenize(line):
                 tokens.append(DocToken(offset + tok.start, offset + tok.stop, tok.text))
-            for sent in pipeline.segmenter.sentenize(line):
+            for sent in models.segmenter.sentenize(line):
                 sents.append(DocSent(offset + sent.start, offset + sent.stop, sent.text))
         offset += len(line) + 1
     doc.tokens = tokens
@@ -40,12 +40,12 @@ def segment(text: str, pipeline: Pipeline) -> Any:
     return doc
 
 
-def parse(state: State, pipeline: Pipeline) -> Any:
-    """Fill state.tokens and state.sents; return the natasha Doc for the NER step."""
-    doc = segment(state.text, pipeline)
-    doc.tag_morph(pipeline.morph_tagger)
+def parse(state: State, models: Models) -> None:
+    """Fill state.tokens, state.sents and state.doc (the natasha Doc the NER and syntax steps reuse)."""
+    doc = segment(state.text, models)
+    doc.tag_morph(models.morph_tagger)
     lemma_cache: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
-    vocab = pipeline.morph_vocab
+    vocab = models.morph_vocab
     tokens: list[Token] = []
     sents: list[Sentence] = []
     for index, sent in enumerate(doc.sents):
@@ -65,4 +65,4 @@ def parse(state: State, pipeline: Pipeline) -> Any:
         sents.append(Sentence(sent.start, sent.stop, sent.text, first, len(tokens)))
     state.tokens = tokens
     state.sents = sents
-    return doc
+    state.doc = doc

@@ -7,52 +7,42 @@ would leave an article stuck in "pending".
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any
+from collections.abc import Callable
 
 from analysis import clean as cleaning
 from analysis import language
 from analysis.claims import find_claims
-from analysis.entities import find_mentions, merge, ranked, to_actor
+from analysis.entities import MAX_ACTORS, find_mentions, merge, rank_actors
 from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, ArticleAnalysis, Rejection
+from analysis.models import Models, load_models
 from analysis.parse import parse
 from analysis.roles import assign_roles
 from analysis.state import State
 from analysis.summary import summarize
-from analysis.tagging import make_tags
+from analysis.tagging import make_tags, tag
 
 #: Raw input beyond this multiple of max_chars is not even normalised (bounded time on 1 MB pastes).
 _RAW_FACTOR = 3
-_MAX_ACTORS = 100
+_MAX_ACTORS = MAX_ACTORS
 
+#: Old names, kept for callers written before the models moved to `analysis.models`.
+Pipeline = Models
+load_pipeline = load_models
 
-class Pipeline:
-    """The natasha models, loaded once per process and shared by every analyze() call."""
+Step = Callable[[State, Models], None]
 
-    def __init__(self) -> None:
-        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
-
-        self.segmenter: Any = Segmenter()
-        self.morph_vocab: Any = MorphVocab()
-        embedding = NewsEmbedding()
-        self.morph_tagger: Any = NewsMorphTagger(embedding)
-        self.ner_tagger: Any = NewsNERTagger(embedding)
-
-
-@functools.cache
-def load_pipeline() -> Pipeline:
-    """Load the models (about a second and ~300 MB) the first time; later calls are free."""
-    return Pipeline()
-
-
-def _latin() -> Any:
-    try:
-        from analysis.keys import latin
-
-        return latin
-    except Exception:  # aliases lose their Latin spelling, nothing else
-        return lambda text: text
+#: The steps in order; each reads what earlier ones wrote to the state and adds one thing.
+STEPS: tuple[Step, ...] = (
+    parse,  # tokens, sentences, morphology, lemmas
+    find_mentions,  # NER spans, repaired and normalised
+    merge,  # mentions -> actors
+    assign_roles,  # "госсекретарь США" for each person
+    find_claims,  # who said what
+    rank_actors,  # actors by salience, outlets left out
+    tag,  # explicit, topic and actor tags
+    summarize,  # lead and summary sentences
+)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -71,7 +61,7 @@ def analyze(
     text: str,
     *,
     origin: str | None = None,
-    pipeline: Pipeline | None = None,
+    pipeline: Models | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> AnalysisResult:
     """Analyse one article. Returns a Rejection for input that is not text at all; never raises."""
@@ -83,7 +73,7 @@ def analyze(
         return Rejection(f"Не удалось разобрать текст / analysis failed ({type(exc).__name__})")
 
 
-def _analyze(text: str, *, origin: str | None, pipeline: Pipeline | None, max_chars: int) -> AnalysisResult:
+def _analyze(text: str, *, origin: str | None, pipeline: Models | None, max_chars: int) -> AnalysisResult:
     if isinstance(text, bytes | bytearray):
         try:
             text = bytes(text).decode("utf-8")
@@ -120,27 +110,19 @@ def _analyze(text: str, *, origin: str | None, pipeline: Pipeline | None, max_ch
     if lang != language.RU:
         return _foreign(state, lang, truncated, len(normal), notes)
 
-    nlp = pipeline or load_pipeline()
-    doc = parse(state, nlp)
-    find_mentions(state, nlp, doc)
-    merge(state)
-    assign_roles(state, nlp)
-    outlets = {x for x in (cleaned.source, cleaned.via) if x}
-    latin = _latin()
-    actors = [to_actor(state.actors[i], latin) for i in ranked(state, exclude=outlets)][:_MAX_ACTORS]
-    claims = find_claims(state, nlp, outlets=outlets)
-    lemmas = [t.lemma for t in state.tokens if t.pos != "PUNCT"]
-    tags = make_tags(cleaned.explicit_tags, lemmas, actors)
-    lead, summary = summarize(state)
+    models = pipeline or load_models()
+    state.outlets = {x for x in (cleaned.source, cleaned.via) if x}
+    for step in STEPS:
+        step(state, models)
     return ArticleAnalysis(
         title=cleaned.title,
         source=cleaned.source,
         via=cleaned.via,
-        lead=lead,
-        summary=summary,
-        actors=actors,
-        claims=claims,
-        tags=tags,
+        lead=state.lead,
+        summary=state.summary,
+        actors=state.ranked,
+        claims=state.claims,
+        tags=state.tags,
         language=lang,
         truncated=truncated,
         chars=len(normal),

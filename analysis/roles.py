@@ -16,7 +16,7 @@ from analysis.morph import to_nominative
 from analysis.state import Mention, State, Token
 
 if TYPE_CHECKING:
-    from analysis.pipeline import Pipeline
+    from analysis.models import Models
 
 _MAX_WINDOW = 12
 _INNER_PUNCT = {"«", "»", "„", "“", "”", '"', "-"}
@@ -29,9 +29,9 @@ def _is_role_noun(tok: Token, first_in_sentence: bool) -> bool:
     return tok.text[:1].islower() or first_in_sentence
 
 
-def _phrase(state: State, pipeline: Pipeline, tokens: list[Token], head: int) -> str:
+def _phrase(state: State, models: Models, tokens: list[Token], head: int) -> str:
     """Render tokens[...]: modifiers and role noun in the nominative, the rest verbatim."""
-    vocab = pipeline.morph_vocab
+    vocab = models.morph_vocab
     words: list[str] = []
     for i, tok in enumerate(tokens):
         word = to_nominative(vocab, tok.text, tok.pos, tok.feats) if i <= head else tok.text
@@ -48,7 +48,7 @@ def _person_tokens(state: State) -> set[int]:
     return {i for m in state.mentions if m.kind == "person" for i in range(m.first, m.stop_token)}
 
 
-def role_before(state: State, pipeline: Pipeline, m: Mention, persons: set[int]) -> str | None:
+def role_before(state: State, models: Models, m: Mention, persons: set[int]) -> str | None:
     tokens = state.tokens
     sent_first = state.sents[m.sent].first_token
     window: list[Token] = []
@@ -67,11 +67,11 @@ def role_before(state: State, pipeline: Pipeline, m: Mention, persons: set[int])
             begin = offset
             while begin > 0 and window[begin - 1].lemma in ROLE_MODIFIERS:
                 begin -= 1
-            return _phrase(state, pipeline, window[begin:], offset - begin) or None
+            return _phrase(state, models, window[begin:], offset - begin) or None
     return None
 
 
-def role_after(state: State, pipeline: Pipeline, m: Mention, persons: set[int]) -> str | None:
+def role_after(state: State, models: Models, m: Mention, persons: set[int]) -> str | None:
     tokens = state.tokens
     sent_stop = state.sents[m.sent].stop_token
     i = m.stop_token
@@ -100,17 +100,17 @@ def role_after(state: State, pipeline: Pipeline, m: Mention, persons: set[int]) 
             if nxt is None or nxt.pos not in ("NOUN", "PROPN") or nxt.case != prev.case:
                 break
         stop += 1
-    return _phrase(state, pipeline, tokens[i:stop], head - i) or None
+    return _phrase(state, models, tokens[i:stop], head - i) or None
 
 
-def assign_roles(state: State, pipeline: Pipeline) -> None:
+def assign_roles(state: State, models: Models) -> None:
     """Give each person actor the first title the text attaches to any of its mentions."""
     persons = _person_tokens(state)
     for m in sorted(state.mentions, key=lambda m: m.start):
         if m.kind != "person" or m.actor < 0:
             continue
         actor = state.actors[m.actor]
-        role = role_before(state, pipeline, m, persons) or role_after(state, pipeline, m, persons)
+        role = role_before(state, models, m, persons) or role_after(state, models, m, persons)
         if not role or len(role) > 120:
             continue
         # The first title wins unless a later one spells it out ("госсекретарь" -> "госсекретарь США").

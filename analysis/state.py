@@ -8,8 +8,9 @@ step a hand-made state.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from analysis.model import ActorKind
+from analysis.model import Actor, ActorKind, Claim, Tag
 
 
 @dataclass(slots=True)
@@ -64,6 +65,7 @@ class ActorDraft:
     mentions: int = 0
     variants: list[str] = field(default_factory=list)
     role: str | None = None
+    actions: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -89,6 +91,16 @@ class State:
     sents: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     actors: list[ActorDraft] = field(default_factory=list)
+    #: natasha's Doc (tokens, morphology, syntax, NER spans) for the steps that need the raw model output.
+    doc: Any = None
+    #: Outlets named by the page (source, via): reported speech of theirs is not an actor's claim.
+    outlets: set[str] = field(default_factory=set)
+    #: Results, filled by the last steps.
+    claims: list[Claim] = field(default_factory=list)
+    ranked: list[Actor] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    lead: str | None = None
+    summary: list[str] = field(default_factory=list)
 
     def tokens_between(self, start: int, stop: int) -> list[Token]:
         return [t for t in self.tokens if t.start >= start and t.stop <= stop]

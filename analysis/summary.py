@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from analysis.lexicon import STOP_LEMMAS
 from analysis.state import State
+
+if TYPE_CHECKING:
+    from analysis.models import Models
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
 _ENDS = re.compile(r"[.!?…][\"»”)]*$|[»”]$")
@@ -22,7 +26,12 @@ def _eligible(text: str) -> bool:
     return 5 <= len(words) <= 80 and bool(_ENDS.search(text.strip()))
 
 
-def summarize(state: State, *, limit: int = 3) -> tuple[str | None, list[str]]:
+def summarize(state: State, models: Models) -> None:
+    """Fill state.lead and state.summary (sentences in text order)."""
+    state.lead, state.summary = pick(state)
+
+
+def pick(state: State, *, limit: int = 3) -> tuple[str | None, list[str]]:
     """Return (lead, summary sentences in text order)."""
     sents = [(i, s) for i, s in enumerate(state.sents) if s.start >= state.body_offset]
     candidates = [(i, s) for i, s in sents if _eligible(s.text)]

@@ -8,8 +8,13 @@ article surface under the people it is mostly about.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from analysis.model import Actor, Tag
+
+if TYPE_CHECKING:
+    from analysis.models import Models
+    from analysis.state import State
 
 _EXPLICIT_SCORE = 10.0
 _TOPIC_BASE = 1.0
@@ -91,3 +96,9 @@ def make_tags(
             # Keep the first origin (explicit beats topic beats actor) but the richer label and score.
             best[tag.name] = Tag(old.name, old.label_en or tag.label_en, old.origin, max(old.score, tag.score))
     return sorted(best.values(), key=lambda t: -t.score)
+
+
+def tag(state: State, models: Models) -> None:
+    """Fill state.tags from the page's tag lines, the topic lexicon over the lemmas, and the top actors."""
+    lemmas = [t.lemma for t in state.tokens if t.pos != "PUNCT"]
+    state.tags = make_tags(state.cleaned.explicit_tags, lemmas, state.ranked)

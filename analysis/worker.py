@@ -14,15 +14,15 @@ from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, Rejection
 
 def warm_up() -> int:
     """Load the models now so the first article does not pay for it; returns the worker pid."""
-    from analysis import load_pipeline
+    from analysis.models import load_models
 
-    load_pipeline()
+    load_models()
     return os.getpid()
 
 
 def run_analysis(text: str, origin: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> AnalysisResult:
     """Analyse one article; any failure becomes a Rejection so the pool never sees an exception."""
-    from analysis import analyze
+    from analysis.pipeline import analyze
 
     try:
         return analyze(text, origin=origin, max_chars=max_chars)

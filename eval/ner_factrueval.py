@@ -120,7 +120,7 @@ def main() -> int:
         print(f"factRuEval test set not found at {args.corpus}; nothing to evaluate (skipped).")
         return 0
     from analysis import load_pipeline
-    from analysis.pipeline import _MAX_ACTORS
+    from analysis.entities import MAX_ACTORS as _MAX_ACTORS
 
     nlp = load_pipeline()
     stems = sorted(p.with_suffix("") for p in args.corpus.glob("*.txt"))

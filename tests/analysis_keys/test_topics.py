@@ -24,18 +24,22 @@ Lemmatizer = Callable[[str], list[str]]
 
 @pytest.fixture(scope="session")
 def lemmatize() -> Iterator[Lemmatizer]:
-    """Text -> natasha lemmas in order (punctuation included), as the analysis pipeline produces them."""
-    natasha = pytest.importorskip("natasha")
-    segmenter = natasha.Segmenter()
-    morph_vocab = natasha.MorphVocab()
-    tagger = natasha.NewsMorphTagger(natasha.NewsEmbedding())
+    """Text -> natasha lemmas in order (punctuation included), as the analysis pipeline produces them.
+
+    natasha is a hard dependency: a broken install must fail here, not turn these tests into skips.
+    """
+    import natasha
+
+    from analysis.models import load_models
+
+    models = load_models()
 
     def run(text: str) -> list[str]:
         doc = natasha.Doc(text)
-        doc.segment(segmenter)
-        doc.tag_morph(tagger)
+        doc.segment(models.segmenter)
+        doc.tag_morph(models.morph_tagger)
         for token in doc.tokens:
-            token.lemmatize(morph_vocab)
+            token.lemmatize(models.morph_vocab)
         return [str(token.lemma) for token in doc.tokens]
 
     yield run
