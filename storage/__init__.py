@@ -1,7 +1,19 @@
 """Persistence for Dossier: `async with Storage.open(database_url) as db: ...`.
 
-Everything outside storage/ talks to the database only through `Storage` and the records in
-`storage.records`; no SQL leaks out.
+What lives here: every line of SQL, the schema migrations (`migrations/*.sql`, `migrate.py`),
+the SQLite plumbing (`db.py`: writer thread, reader pool, the row mapper), one module per aggregate
+(`articles`, `actors`, `tags`, `search`, `members`, `subscriptions`, `outbox`, `feeds`, `inbox`,
+`imports`, `maintenance`), the interfaces they implement (`protocols.py`, one Protocol per
+aggregate plus `Backend`), the backend registry (`backends.py`), the facade `Storage`
+(`repository.py`) and the records everything else receives (`records.py`). Storage holds SQL, not
+policy: which actor a name is, which subscription matches and when a digest is due belong in
+bot/services (the identity rules in `articles.py` and the digest-slot arithmetic in
+`repository.py` are the last of it and are moving there).
+
+What it may import: the standard library, snowballstemmer (search stems, `text.py`) and, of
+Dossier, only `analysis.model` (the result types it files; `analysis.keys` too until the identity
+rules have moved). Nothing outside storage/ sees a
+sqlite3 row, a cursor or a column name.
 """
 
 from storage.errors import MigrationError, SchemaTooNewError, StorageError

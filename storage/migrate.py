@@ -10,14 +10,11 @@ transaction and finds nothing left to do.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import aiosqlite
 
 from storage.errors import MigrationError, SchemaTooNewError
 
@@ -75,39 +72,37 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-async def _scalar(conn: aiosqlite.Connection, sql: str) -> int | None:
-    async with conn.execute(sql) as cur:
-        row = await cur.fetchone()
+def _scalar(conn: sqlite3.Connection, sql: str) -> int | None:
+    row = conn.execute(sql).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 
-async def _applied_max(conn: aiosqlite.Connection) -> int | None:
-    exists = await _scalar(
+def _applied_max(conn: sqlite3.Connection) -> int | None:
+    exists = _scalar(
         conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
     )
     if not exists:
         return None
-    return await _scalar(conn, "SELECT max(version) FROM schema_version")
+    return _scalar(conn, "SELECT max(version) FROM schema_version")
 
 
-async def _applied_versions(conn: aiosqlite.Connection) -> set[int]:
-    if await _applied_max(conn) is None:
+def _applied_versions(conn: sqlite3.Connection) -> set[int]:
+    if _applied_max(conn) is None:
         return set()
-    async with conn.execute("SELECT version FROM schema_version") as cur:
-        return {int(r[0]) for r in await cur.fetchall()}
+    return {int(r[0]) for r in conn.execute("SELECT version FROM schema_version").fetchall()}
 
 
-async def apply_migrations(
-    conn: aiosqlite.Connection, migrations_dir: Path = MIGRATIONS_DIR, *, now: float | None = None
+def apply_migrations(
+    conn: sqlite3.Connection, migrations_dir: Path = MIGRATIONS_DIR, *, now: float | None = None
 ) -> list[int]:
     """Apply every migration not yet recorded; return the versions applied (empty = no-op).
 
     ``conn`` must be in autocommit mode (isolation_level=None) so our BEGIN/COMMIT are the only
-    transaction boundaries.
+    transaction boundaries. Synchronous: storage runs it on the writer thread at open.
     """
     migrations = discover(migrations_dir)
     known = migrations[-1].version if migrations else 0
-    current = await _applied_max(conn)
+    current = _applied_max(conn)
     if current is not None and current > known:
         raise SchemaTooNewError(
             f"database schema version {current} is newer than this Dossier (knows up to {known}); "
@@ -125,22 +120,23 @@ async def apply_migrations(
                     f"migration {migration.path.name} controls transactions itself ({stmt[:40]!r}); "
                     "the migrator wraps each file in one transaction"
                 )
-        await conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            if migration.version in await _applied_versions(conn):
-                await conn.rollback()
+            if migration.version in _applied_versions(conn):
+                conn.execute("ROLLBACK")
                 continue
-            await conn.execute(_SCHEMA_VERSION_DDL)
+            conn.execute(_SCHEMA_VERSION_DDL)
             for stmt in statements:
-                await conn.execute(stmt)
+                conn.execute(stmt)
             stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if now is None else now))
-            await conn.execute(
+            conn.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, stamp),
             )
-            await conn.commit()
+            conn.execute("COMMIT")
         except BaseException as exc:
-            await asyncio.shield(conn.rollback())
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
                 raise MigrationError(f"migration {migration.path.name} failed: {exc}") from exc
             raise
@@ -148,6 +144,6 @@ async def apply_migrations(
     return applied
 
 
-async def schema_version(conn: aiosqlite.Connection) -> int:
+def schema_version(conn: sqlite3.Connection) -> int:
     """The highest applied migration version, 0 for an empty database."""
-    return await _applied_max(conn) or 0
+    return _applied_max(conn) or 0

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import cast
 
 from analysis.model import Actor, ArticleAnalysis, Claim, Tag
+from storage.db import Database, Tx
 from storage.records import NewArticle
 from storage.repository import Storage
+from storage.sqlite_backend import SqliteBackend
 
 T0 = 1_700_000_000  # a fixed "now" so ordering assertions never depend on the wall clock
 
@@ -94,3 +101,32 @@ async def filed(
     assert created
     await db.save_analysis(article_id, analysis, now=T0)
     return article_id
+
+
+def database(db: Storage) -> Database:
+    """The SQLite database under the facade, for tests that run their own transactions."""
+    return cast(SqliteBackend, db.backend).db
+
+
+@asynccontextmanager
+async def holding_the_writer(db: Storage, sql: str) -> AsyncIterator[None]:
+    """Run ``sql`` in a write transaction on the real writer thread and keep that transaction
+    open (uncommitted) for the body of the ``with``; it commits on exit."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold(tx: Tx) -> None:
+        try:
+            tx.run(sql)
+        finally:
+            started.set()  # also when the statement failed: the await below then raises it
+        release.wait()
+
+    write = asyncio.create_task(database(db).write(hold))
+    try:
+        await asyncio.to_thread(started.wait)
+        if write.done():
+            await write
+        yield
+    finally:
+        release.set()
+        await write

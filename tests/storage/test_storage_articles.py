@@ -288,12 +288,12 @@ async def test_duplicate_actor_in_one_analysis_merges_mentions(db: Storage) -> N
 async def test_dossier_co_mentions_and_roles_cover_the_newest_window(
     db: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.repository as repository
+    import storage.actors as actors
 
     a1 = await filed(db, TEXT1, analysis1())
     a2 = await filed(db, TEXT2, analysis2(), added_at=T0 + 100)
     rex = (await db.actors_by_keys([search_key("Tillerson")]))[0].id
-    monkeypatch.setattr(repository, "DOSSIER_WINDOW", 1)
+    monkeypatch.setattr(actors, "DOSSIER_WINDOW", 1)
     dossier = await db.actor_dossier(rex)
     assert dossier is not None
     assert {c.name for c in dossier.co_mentioned} == {"Россия"}  # article 2 only

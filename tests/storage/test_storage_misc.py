@@ -7,8 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from storage_helpers import T0, TEXT1, analysis1, filed, new_article
+from storage_helpers import T0, TEXT1, analysis1, database, filed, holding_the_writer, new_article
 
+from storage.db import Tx
 from storage.errors import StorageError
 from storage.repository import HOT_QUERIES, Storage
 
@@ -67,8 +68,8 @@ async def test_inbox(db: Storage) -> None:
     await db.inbox_done(3, now=T0 + 10)
     assert await db.inbox_pending() == [(5, '{"update_id": 5}')]
     assert not await db.inbox_put(3, "{}")  # handled updates are still remembered
-    async with db._conn() as conn:  # ... but their content is not kept
-        rows = await (await conn.execute("SELECT payload FROM inbox WHERE update_id = 3")).fetchall()
+    # ... but their content is not kept
+    rows = await database(db).read(lambda tx: tx.all("SELECT payload FROM inbox WHERE update_id = 3"))
     assert [tuple(r) for r in rows] == [("",)]
     assert await db.inbox_prune(T0 + 5) == 0
     assert await db.inbox_prune(T0 + 11) == 1
@@ -103,8 +104,7 @@ async def test_import_progress(db: Storage) -> None:
 
 async def test_reads_proceed_while_a_write_transaction_is_open(db: Storage) -> None:
     await filed(db, TEXT1, analysis1())
-    async with db._write() as conn:  # hold the writer mid-transaction
-        await conn.execute("DELETE FROM articles")
+    async with holding_the_writer(db, "DELETE FROM articles"):  # the writer mid-transaction
         # Readers see the last committed state and are not blocked by the open write.
         stats = await asyncio.wait_for(db.stats(), timeout=2)
         hits, total = await asyncio.wait_for(db.search_articles("разрядка"), timeout=2)
@@ -113,11 +113,13 @@ async def test_reads_proceed_while_a_write_transaction_is_open(db: Storage) -> N
 
 
 async def test_failed_write_rolls_back(db: Storage) -> None:
+    def failing(tx: Tx) -> None:
+        tx.run("DELETE FROM members")
+        tx.run("INSERT INTO members (user_id, role, added_at) VALUES (1, 'member', 0)")
+        raise RuntimeError("boom")
+
     with pytest.raises(RuntimeError):
-        async with db._write() as conn:
-            await conn.execute("DELETE FROM members")
-            await conn.execute("INSERT INTO members (user_id, role, added_at) VALUES (1, 'member', 0)")
-            raise RuntimeError("boom")
+        await database(db).write(failing)
     assert await db.list_members() == []
     assert await db.add_member(2, "member", None)  # the writer is usable again
 
@@ -184,8 +186,7 @@ async def test_backup_is_consistent_while_writing(db: Storage, tmp_path: Path) -
 
 async def test_backup_does_not_wait_for_an_open_write_and_skips_it(db: Storage, tmp_path: Path) -> None:
     await db.add_member(1, "member", None)
-    async with db._write() as conn:
-        await conn.execute("INSERT INTO members (user_id, role, added_at) VALUES (2, 'member', 0)")
+    async with holding_the_writer(db, "INSERT INTO members (user_id, role, added_at) VALUES (2, 'member', 0)"):
         await asyncio.wait_for(db.backup(tmp_path / "b.db"), timeout=5)
     con = sqlite3.connect(tmp_path / "b.db")
     assert [r[0] for r in con.execute("SELECT user_id FROM members")] == [1]  # committed state only

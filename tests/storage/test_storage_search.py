@@ -145,9 +145,9 @@ def test_query_terms_are_capped() -> None:
 async def test_search_ranks_and_counts_only_the_newest_cap_matches(
     db: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.repository as repository
+    import storage.search as search
 
-    monkeypatch.setattr(repository, "SEARCH_CAP", 3)
+    monkeypatch.setattr(search, "SEARCH_CAP", 3)
     ids = [(await db.add_article(new_article(f"статья {i} о разрядке", added_at=T0 + i)))[0] for i in range(5)]
     hits, total = await db.search_articles("разрядка", limit=10)
     assert total == 4  # SEARCH_CAP + 1: "more than 3"

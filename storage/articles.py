@@ -1,0 +1,460 @@
+"""Articles: filing raw text, filing an analysis (actors, claims, tags) and reading cards back.
+
+Filing an analysis is one transaction because the alert worker must never see an article whose
+actors/tags are half written, and a crash must not leave an analysed article without its alerts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import asdict
+from typing import cast
+
+from analysis.keys import search_key
+from analysis.model import Actor, ArticleAnalysis
+from storage.db import Database, Row, Tx, json_list, now_or, record
+from storage.records import (
+    ArticleActor,
+    ArticleBrief,
+    ArticleClaim,
+    ArticleFull,
+    ArticleRow,
+    ArticleTag,
+    LibraryStats,
+    MatchedTarget,
+    NewArticle,
+    TargetKind,
+)
+from storage.subscriptions import SQL_MATCHING_SUBSCRIPTIONS, refs
+from storage.text import normalized_text_hash, stem_text
+
+SQL_RECENT_ARTICLES = """
+SELECT id, title, source, added_at, status, origin_chat_title
+FROM articles
+ORDER BY added_at DESC, id DESC
+LIMIT ? OFFSET ?
+"""
+
+ARTICLE_COLUMNS = """
+id, text, text_hash, title, source, via, lead, summary_json, language, truncated, origin_kind,
+origin_chat_id, origin_chat_title, origin_chat_username, origin_message_id, origin_date, url,
+added_by, added_chat_id, added_message_id, added_at, analyzed_at, status, error
+"""
+
+
+def article_row(r: Row) -> ArticleRow:
+    return record(ArticleRow, r, summary=tuple(json.loads(r["summary_json"] or "[]")), truncated=bool(r["truncated"]))
+
+
+def article_brief(r: Row) -> ArticleBrief:
+    return record(ArticleBrief, r)
+
+
+def _key(text: str) -> str:
+    """search_key, falling back to the casefolded text for names with no Latin-mappable letters
+    (an empty key would make every such actor collide on UNIQUE(kind, key))."""
+    return search_key(text) or " ".join(text.casefold().split())
+
+
+def drop_orphans(tx: Tx, actor_ids: list[int], tag_ids: list[int]) -> None:
+    """Remove candidate actors/tags no article refers to any more, and deactivate the
+    subscriptions that pointed at them (they could never fire again; deactivating rather than
+    deleting lets /subscriptions tell the user why)."""
+    candidates = (
+        ("actor", actor_ids, "DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?)) "
+         "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id) RETURNING id"),
+        ("tag", tag_ids, "DELETE FROM tags WHERE id IN (SELECT value FROM json_each(?)) "
+         "AND NOT EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = tags.id) RETURNING id"),
+    )
+    for kind, ids, delete_sql in candidates:
+        if not ids:
+            continue
+        gone = tx.all(delete_sql, (json_list(set(ids)),))
+        if gone:
+            tx.run(
+                """UPDATE subscriptions SET active = 0
+                   WHERE target_kind = ? AND target_id IN (SELECT value FROM json_each(?))""",
+                (kind, json_list(r[0] for r in gone)),
+            )
+
+
+def _linked_ids(tx: Tx, article_id: int) -> tuple[list[int], list[int]]:
+    actors = [int(r[0]) for r in tx.all("SELECT actor_id FROM mentions WHERE article_id = ?", (article_id,))]
+    tags = [int(r[0]) for r in tx.all("SELECT tag_id FROM article_tags WHERE article_id = ?", (article_id,))]
+    return actors, tags
+
+
+def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[str, str]) -> tuple[int, bool]:
+    if article.origin_chat_id is not None and article.origin_message_id is not None:
+        existing = tx.scalar(
+            "SELECT id FROM articles WHERE origin_chat_id = ? AND origin_message_id = ?",
+            (article.origin_chat_id, article.origin_message_id),
+        )
+        if existing is not None:
+            return int(existing), False
+    existing = tx.scalar("SELECT id FROM articles WHERE text_hash = ?", (text_hash,))
+    if existing is not None:
+        return int(existing), False
+    _, article_id = tx.run(
+        """INSERT INTO articles (text, text_hash, title, origin_kind, origin_chat_id,
+               origin_chat_title, origin_chat_username, origin_message_id, origin_date, url,
+               added_by, added_chat_id, added_message_id, added_at, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')""",
+        (
+            article.text,
+            text_hash,
+            article.title,
+            article.origin_kind,
+            article.origin_chat_id,
+            article.origin_chat_title,
+            article.origin_chat_username,
+            article.origin_message_id,
+            article.origin_date,
+            article.url,
+            article.added_by,
+            article.added_chat_id,
+            article.added_message_id,
+            article.added_at,
+        ),
+    )
+    assert article_id is not None
+    tx.run(
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+        (article_id, *stemmed),
+    )
+    return article_id, True
+
+
+def _save_analysis(
+    tx: Tx, article_id: int, analysis: ArticleAnalysis, ts: int, stemmed_title: str, enqueue_alerts: bool
+) -> list[int]:
+    row = tx.one("SELECT added_chat_id, text FROM articles WHERE id = ?", (article_id,))
+    if row is None:
+        raise KeyError(f"article {article_id} does not exist")
+    added_chat_id: int | None = row["added_chat_id"]
+
+    old_actor_ids, old_tag_ids = _linked_ids(tx, article_id)
+    tx.run("DELETE FROM claims WHERE article_id = ?", (article_id,))
+    tx.run("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+    tx.run("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
+
+    # Actors, aliases, mentions.
+    actor_ids: dict[str, int] = {}
+    labels: dict[tuple[str, int], str] = {}
+    for actor in analysis.actors:
+        actor_id = _resolve_actor(tx, actor)
+        actor_ids.setdefault(actor.name, actor_id)
+        for alias in (actor.name, *actor.aliases):
+            k = search_key(alias)
+            if k:
+                tx.run(
+                    "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?)",
+                    (actor_id, alias, k),
+                )
+        tx.run(
+            """INSERT INTO mentions (article_id, actor_id, count, role) VALUES (?, ?, ?, ?)
+               ON CONFLICT (article_id, actor_id) DO UPDATE
+               SET count = count + excluded.count, role = coalesce(role, excluded.role)""",
+            (article_id, actor_id, max(1, actor.mentions), actor.role),
+        )
+        name = tx.scalar("SELECT name FROM actors WHERE id = ?", (actor_id,))
+        labels[("actor", actor_id)] = str(name)
+
+    # Claims, in text order; the speaker resolves through the canonical actor name.
+    for position, claim in enumerate(analysis.claims):
+        claim_actor = None
+        for candidate in (claim.actor, claim.speaker):
+            if candidate is not None and candidate in actor_ids:
+                claim_actor = actor_ids[candidate]
+                break
+        tx.run(
+            """INSERT INTO claims (article_id, actor_id, speaker_text, text, kind, position, sentence)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (article_id, claim_actor, claim.speaker, claim.text, claim.kind, position, claim.sentence),
+        )
+
+    # Tags.
+    for tag in analysis.tags:
+        name = " ".join(tag.name.split())
+        if not name:
+            continue
+        tag_id = tx.scalar(
+            """INSERT INTO tags (name, label_en, key, key_en) VALUES (?, ?, ?, ?)
+               ON CONFLICT (name) DO UPDATE
+               SET label_en = coalesce(tags.label_en, excluded.label_en),
+                   key_en = coalesce(tags.key_en, excluded.key_en)
+               RETURNING id""",
+            (name, tag.label_en, _key(name), search_key(tag.label_en) if tag.label_en else None),
+        )
+        tx.run(
+            """INSERT INTO article_tags (article_id, tag_id, origin, score) VALUES (?, ?, ?, ?)
+               ON CONFLICT (article_id, tag_id) DO UPDATE SET score = max(score, excluded.score)""",
+            (article_id, tag_id, tag.origin, tag.score),
+        )
+        labels[("tag", int(tag_id))] = name
+
+    tx.run(
+        """UPDATE articles SET title = ?, source = ?, via = ?, lead = ?, summary_json = ?,
+               language = ?, truncated = ?, status = 'done', error = NULL, analyzed_at = ?
+           WHERE id = ?""",
+        (
+            analysis.title,
+            analysis.source,
+            analysis.via,
+            analysis.lead,
+            json_list(analysis.summary),
+            analysis.language,
+            int(analysis.truncated),
+            ts,
+            article_id,
+        ),
+    )
+    updated, _ = tx.run("UPDATE articles_fts SET title = ? WHERE rowid = ?", (stemmed_title, article_id))
+    if not updated:  # indexed by add_article normally; repair if the row went missing
+        tx.run(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (article_id, stemmed_title, stem_text(row["text"])),
+        )
+
+    drop_orphans(tx, old_actor_ids, old_tag_ids)
+    if not enqueue_alerts:
+        return []
+    return _enqueue_alerts(tx, article_id, added_chat_id, labels, ts)
+
+
+def _resolve_actor(tx: Tx, actor: Actor) -> int:
+    key = _key(actor.name)
+    found = tx.scalar("SELECT id FROM actors WHERE kind = ? AND key = ?", (actor.kind, key))
+    single_word = len(actor.name.split()) == 1
+    if found is None and (actor.kind != "person" or single_word):
+        ids = tx.all(
+            """SELECT DISTINCT aa.actor_id FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+               WHERE aa.key = ? AND a.kind = ?""",
+            (key, actor.kind),
+        )
+        if len(ids) == 1:
+            found = ids[0][0]
+    if found is None and actor.kind != "person" and actor.aliases:
+        alias_keys = sorted({k for k in (search_key(a) for a in actor.aliases) if k})
+        ids = tx.all(
+            "SELECT id FROM actors WHERE kind = ? AND key IN (SELECT value FROM json_each(?))",
+            (actor.kind, json.dumps(alias_keys)),
+        )
+        if len(ids) == 1:
+            found = ids[0][0]
+    if found is None and actor.kind == "person" and not single_word:
+        found = _absorb_surname_actor(tx, actor, key)
+    if found is None:
+        _, new_id = tx.run(
+            "INSERT INTO actors (kind, name, role, key) VALUES (?, ?, ?, ?)",
+            (actor.kind, actor.name, actor.role, key),
+        )
+        assert new_id is not None
+        return new_id
+    if actor.role:
+        tx.run("UPDATE actors SET role = ? WHERE id = ?", (actor.role, found))
+    return int(found)
+
+
+def _absorb_surname_actor(tx: Tx, actor: Actor, key: str) -> int | None:
+    """A full-name person meets the surname-only actor an earlier article created
+    ("Тиллерсон", then "Рекс Тиллерсон"): the surname actor is renamed to the full name, but
+    only if it is the one candidate and no other full-name person already carries that
+    surname (then the earlier mention is ambiguous and stays apart)."""
+    words = actor.name.split()
+    surname_keys = {search_key(a) for a in actor.aliases if len(a.split()) == 1}
+    surname_keys.add(search_key(words[-1]))
+    surname_keys.discard("")
+    candidates = tx.all(
+        """SELECT id, name, key FROM actors
+           WHERE kind = 'person' AND key IN (SELECT value FROM json_each(?)) AND instr(trim(name), ' ') = 0""",
+        (json.dumps(sorted(surname_keys)),),
+    )
+    if len(candidates) != 1:
+        return None
+    surname_id, surname_key = int(candidates[0]["id"]), str(candidates[0]["key"])
+    rivals = tx.scalar(
+        """SELECT count(DISTINCT aa.actor_id) FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+           WHERE aa.key = ? AND a.kind = 'person' AND aa.actor_id != ?""",
+        (surname_key, surname_id),
+    )
+    if rivals:
+        return None
+    tx.run("UPDATE actors SET name = ?, key = ? WHERE id = ?", (actor.name, key, surname_id))
+    return surname_id
+
+
+def _enqueue_alerts(
+    tx: Tx, article_id: int, added_chat_id: int | None, labels: dict[tuple[str, int], str], now: int
+) -> list[int]:
+    present = set(labels)
+    tag_ids = [i for k, i in present if k == "tag"]
+    actor_ids = [i for k, i in present if k == "actor"]
+    per_chat: dict[int, list[MatchedTarget]] = {}
+    for s in tx.all(SQL_MATCHING_SUBSCRIPTIONS, (json_list(tag_ids), json_list(actor_ids))):
+        chat_id = int(s["chat_id"])
+        if chat_id == added_chat_id or s["paused"]:
+            continue
+        if not all((r.kind, r.id) in present for r in refs(s["include_json"])):
+            continue
+        if any((r.kind, r.id) in present for r in refs(s["exclude_json"])):
+            continue
+        target = (str(s["target_kind"]), int(s["target_id"]))
+        matched = per_chat.setdefault(chat_id, [])
+        if all((m.kind, m.id) != target for m in matched):
+            matched.append(MatchedTarget(cast(TargetKind, target[0]), target[1], labels[target]))
+    created: list[int] = []
+    for chat_id, matched in per_chat.items():
+        new_id = tx.scalar(
+            """INSERT INTO outbox (chat_id, article_id, matched_json, status, attempts,
+                   next_attempt_at, created_at)
+               VALUES (?, ?, ?, 'pending', 0, ?, ?)
+               ON CONFLICT (chat_id, article_id) DO NOTHING
+               RETURNING id""",
+            (chat_id, article_id, json.dumps([asdict(m) for m in matched], ensure_ascii=False), now, now),
+        )
+        if new_id is not None:
+            created.append(int(new_id))
+    return created
+
+
+def article_full(tx: Tx, article_id: int) -> ArticleFull | None:
+    row = tx.one(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+    if row is None:
+        return None
+    actors = tx.all(
+        """SELECT a.id AS actor_id, a.name, a.kind, m.role, m.count AS mentions FROM mentions m
+           JOIN actors a ON a.id = m.actor_id WHERE m.article_id = ?
+           ORDER BY m.count DESC, a.id""",
+        (article_id,),
+    )
+    claims = tx.all(
+        """SELECT id, actor_id, speaker_text AS speaker, text, kind, position FROM claims
+           WHERE article_id = ? ORDER BY position, id""",
+        (article_id,),
+    )
+    tags = tx.all(
+        """SELECT t.id AS tag_id, t.name, t.label_en, at.origin, at.score FROM article_tags at
+           JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?
+           ORDER BY CASE at.origin WHEN 'explicit' THEN 0 WHEN 'topic' THEN 1 ELSE 2 END,
+                    at.score DESC, t.name""",
+        (article_id,),
+    )
+    return ArticleFull(
+        article=article_row(row),
+        actors=tuple(record(ArticleActor, r) for r in actors),
+        claims=tuple(record(ArticleClaim, r) for r in claims),
+        tags=tuple(record(ArticleTag, r, score=float(r["score"])) for r in tags),
+    )
+
+
+class SqliteArticles:
+    """:class:`storage.protocols.ArticleStore` on SQLite."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add_article(self, article: NewArticle) -> tuple[int, bool]:
+        """Save a raw article BEFORE analysis; returns (id, created).
+
+        A duplicate, by origin message (the same channel post forwarded twice) or by normalized
+        text hash (the same text pasted or forwarded from another channel), returns the existing
+        id and False so the caller can reply with the existing card instead of filing it twice.
+        The text is indexed for search right away, so pending articles are findable too.
+        """
+        text_hash = normalized_text_hash(article.text)
+        stemmed = await asyncio.to_thread(lambda: (stem_text(article.title), stem_text(article.text)))
+        return await self._db.write(lambda tx: _insert_article(tx, article, text_hash, stemmed))
+
+    async def save_analysis(
+        self, article_id: int, analysis: ArticleAnalysis, *, now: int | None = None, enqueue_alerts: bool = True
+    ) -> list[int]:
+        """File an analysis and enqueue its alerts in ONE transaction; returns new outbox ids.
+
+        Calling it again for the same article (re-analysis) replaces mentions/claims/tags and
+        never duplicates an alert (UNIQUE(chat_id, article_id)). ``enqueue_alerts=False`` is for
+        bulk imports, which should not flood subscribers with years-old news.
+
+        Actor identity across articles, deliberately conservative where it is ambiguous (a wrong
+        merge corrupts two dossiers and cannot be undone by the user; a missed merge only shows
+        two candidates):
+        1. same kind and same search key of the canonical name -> same actor;
+        2. else, for a one-word person name ("Тиллерсон") or any organization/location: the one
+           actor of that kind that has an alias with this key, if exactly one does;
+        3. else, for organizations/locations: the one actor of that kind whose name key equals
+           one of the new actor's alias keys ("Соединённые Штаты" with alias "США");
+        4. else, for a full-name person: an existing surname-only person whose key equals the
+           surname (last word or a one-word alias) is absorbed, i.e. renamed to the full name,
+           provided it is the only one and no other full-name person carries that surname (rule 2
+           in the other order: "Тиллерсон" first, "Рекс Тиллерсон" later is still one actor);
+        5. else a new actor. When a surname is ambiguous (two full-name people share it), a
+           surname-only mention becomes its own actor rather than a guess.
+        Its role becomes the latest non-empty role seen; aliases accumulate.
+
+        Raises KeyError if the article does not exist.
+        """
+        ts = now_or(now)
+        stemmed_title = await asyncio.to_thread(stem_text, analysis.title)
+        return await self._db.write(
+            lambda tx: _save_analysis(tx, article_id, analysis, ts, stemmed_title, enqueue_alerts)
+        )
+
+    async def mark_failed(self, article_id: int, error: str, *, now: int | None = None) -> None:
+        """Record that analysis failed, so start-up does not retry it forever."""
+        ts = now_or(now)
+        await self._db.write(
+            lambda tx: tx.run(
+                "UPDATE articles SET status = 'failed', error = ?, analyzed_at = ? WHERE id = ?",
+                (error, ts, article_id),
+            )
+        )
+
+    async def pending_articles(self) -> list[ArticleRow]:
+        """Articles saved but never analysed (the bot stopped mid-way): re-queued at start-up."""
+        rows = await self._db.read(
+            lambda tx: tx.all(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE status = 'pending' ORDER BY id")
+        )
+        return [article_row(r) for r in rows]
+
+    async def get_article(self, article_id: int) -> ArticleFull | None:
+        """The article and everything its card shows, read in one snapshot."""
+        return await self._db.read(lambda tx: article_full(tx, article_id))
+
+    async def article_text(self, article_id: int) -> str | None:
+        text = await self._db.read(lambda tx: tx.scalar("SELECT text FROM articles WHERE id = ?", (article_id,)))
+        return None if text is None else str(text)
+
+    async def recent_articles(self, limit: int = 10, offset: int = 0) -> list[ArticleBrief]:
+        rows = await self._db.read(lambda tx: tx.all(SQL_RECENT_ARTICLES, (max(0, limit), max(0, offset))))
+        return [article_brief(r) for r in rows]
+
+    async def delete_article(self, article_id: int) -> bool:
+        """Delete an article and whatever only it kept alive: mentions, claims, tags links and
+        outbox rows cascade; actors and tags left with no article go (with their aliases), and
+        subscriptions on them are deactivated. False if there was no such article."""
+
+        def delete(tx: Tx) -> bool:
+            actor_ids, tag_ids = _linked_ids(tx, article_id)
+            deleted, _ = tx.run("DELETE FROM articles WHERE id = ?", (article_id,))
+            if not deleted:
+                return False
+            drop_orphans(tx, actor_ids, tag_ids)
+            return True
+
+        return await self._db.write(delete)
+
+    async def stats(self) -> LibraryStats:
+        row = await self._db.read(
+            lambda tx: tx.one(
+                """SELECT (SELECT count(*) FROM articles),
+                          (SELECT count(*) FROM actors),
+                          (SELECT count(*) FROM claims),
+                          (SELECT count(*) FROM tags),
+                          (SELECT max(added_at) FROM articles),
+                          (SELECT count(*) FROM articles WHERE status = 'pending'),
+                          (SELECT count(*) FROM articles WHERE status = 'failed')"""
+            )
+        )
+        assert row is not None
+        return LibraryStats(row[0], row[1], row[2], row[3], row[4], row[5], row[6])

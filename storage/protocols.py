@@ -1,0 +1,214 @@
+"""The storage seam: one ``typing.Protocol`` per aggregate, and the ``Backend`` that bundles them.
+
+These are the only interfaces the rest of Dossier depends on (through the ``Storage`` facade in
+storage/repository.py). They speak in the frozen records of ``storage.records`` and plain Python
+values (ints, strs, unix seconds): no rows, cursors, connections or SQL dialect leak through them,
+so a second backend (PostgreSQL) implements the same Protocols with its own SQL and plugs in by
+returning a ``Backend`` from ``storage.backends.open_backend`` for its URL scheme.
+
+Every method is a coroutine; every write is one transaction (all of a use case or none of it).
+``now`` parameters are unix seconds injected by tests; None means the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from analysis.model import ArticleAnalysis
+from storage.records import (
+    ActorBrief,
+    ActorDossier,
+    ActorRow,
+    ArticleBrief,
+    ArticleFull,
+    ArticleRow,
+    ChatSettings,
+    ClaimRow,
+    Feed,
+    LibraryStats,
+    Member,
+    MemberRole,
+    NewArticle,
+    OutboxCounts,
+    OutboxRow,
+    SearchHit,
+    SubscriptionRow,
+    TagBrief,
+    TargetKind,
+    TargetRef,
+)
+
+
+class ArticleStore(Protocol):
+    """Filing articles and analyses; reading an article's card."""
+
+    async def add_article(self, article: NewArticle) -> tuple[int, bool]: ...
+    async def save_analysis(
+        self, article_id: int, analysis: ArticleAnalysis, *, now: int | None = None, enqueue_alerts: bool = True
+    ) -> list[int]: ...
+    async def mark_failed(self, article_id: int, error: str, *, now: int | None = None) -> None: ...
+    async def pending_articles(self) -> list[ArticleRow]: ...
+    async def get_article(self, article_id: int) -> ArticleFull | None: ...
+    async def article_text(self, article_id: int) -> str | None: ...
+    async def recent_articles(self, limit: int = 10, offset: int = 0) -> list[ArticleBrief]: ...
+    async def delete_article(self, article_id: int) -> bool: ...
+    async def stats(self) -> LibraryStats: ...
+
+
+class ActorStore(Protocol):
+    """Actors by alias key, the /who dossier, an actor's claims."""
+
+    async def actors_by_keys(self, keys: Sequence[str], kind: str | None = None) -> list[ActorBrief]: ...
+    async def actors_by_key_prefix(
+        self, prefix: str, limit: int = 10, kind: str | None = None
+    ) -> list[ActorBrief]: ...
+    async def alias_index(self) -> list[tuple[str, int]]: ...
+    async def top_actors(self, limit: int = 10, offset: int = 0, kind: str | None = None) -> list[ActorBrief]: ...
+    async def get_actor(self, actor_id: int) -> ActorRow | None: ...
+    async def actor_dossier(
+        self, actor_id: int, *, claims_limit: int = 5, articles_limit: int = 5, co_limit: int = 5
+    ) -> ActorDossier | None: ...
+    async def claims_by_actor(
+        self, actor_id: int, limit: int = 10, offset: int = 0
+    ) -> tuple[list[ClaimRow], int]: ...
+
+
+class TagStore(Protocol):
+    """Tags by key, the most-used tags, a tag's articles."""
+
+    async def tags_by_keys(self, keys: Sequence[str]) -> list[TagBrief]: ...
+    async def top_tags(self, limit: int = 20, offset: int = 0) -> list[TagBrief]: ...
+    async def articles_by_tag(
+        self, tag_id: int, limit: int = 10, offset: int = 0
+    ) -> tuple[list[ArticleBrief], int]: ...
+    async def get_tag(self, tag_id: int) -> TagBrief | None: ...
+
+
+class SearchStore(Protocol):
+    """Full-text search. Totals are exact up to SEARCH_CAP; SEARCH_CAP + 1 means "more"."""
+
+    async def search_articles(
+        self, query: str, limit: int = 10, offset: int = 0
+    ) -> tuple[list[SearchHit], int]: ...
+
+
+class MemberStore(Protocol):
+    """Who may use the library; exactly one owner."""
+
+    async def get_member(self, user_id: int) -> Member | None: ...
+    async def list_members(self) -> list[Member]: ...
+    async def add_member(
+        self, user_id: int, role: MemberRole, added_by: int | None, name: str | None = None, *, now: int | None = None
+    ) -> bool: ...
+    async def remove_member(self, user_id: int) -> bool: ...
+    async def owner(self) -> Member | None: ...
+    async def claim_ownership(self, user_id: int, name: str | None = None, *, now: int | None = None) -> bool: ...
+    async def seed_members(self, ids: Sequence[int], *, now: int | None = None) -> None: ...
+
+
+class ChatStore(Protocol):
+    """Per-chat settings. Values are validated by the services (bot/services/schedule.py)."""
+
+    async def upsert_chat(
+        self, chat_id: int, type: str | None, title: str | None, language: str | None = None
+    ) -> None: ...
+    async def get_chat_settings(self, chat_id: int) -> ChatSettings | None: ...
+    async def set_muted_until(self, chat_id: int, until: int | None) -> None: ...
+    async def set_digest_time(self, chat_id: int, time: str | None, tz: str, since: int) -> None: ...
+    async def set_paused(self, chat_id: int, paused: bool) -> None: ...
+    async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None: ...
+    async def digest_chats(self, now: int) -> list[ChatSettings]: ...
+
+
+class SubscriptionStore(Protocol):
+    """Which chat follows which tag or actor."""
+
+    async def add_subscription(
+        self,
+        chat_id: int,
+        target_kind: TargetKind,
+        target_id: int,
+        include: Sequence[TargetRef] = (),
+        exclude: Sequence[TargetRef] = (),
+        created_by: int | None = None,
+        *,
+        now: int | None = None,
+    ) -> tuple[int, bool]: ...
+    async def remove_subscription(self, chat_id: int, target_kind: TargetKind, target_id: int) -> bool: ...
+    async def remove_subscription_by_id(self, chat_id: int, sub_id: int) -> bool: ...
+    async def list_subscriptions(self, chat_id: int) -> list[SubscriptionRow]: ...
+    async def subscribers_count(
+        self, target_kind: TargetKind | None = None, target_id: int | None = None
+    ) -> int: ...
+
+
+class OutboxStore(Protocol):
+    """Alerts to deliver, each article to each chat at most once; digests."""
+
+    async def due_alerts(self, now: int, limit: int = 50) -> list[OutboxRow]: ...
+    async def mark_sent(self, outbox_id: int, telegram_message_id: int | None, now: int | None = None) -> bool: ...
+    async def mark_alert_failed(self, outbox_id: int, error: str, now: int | None = None) -> None: ...
+    async def reschedule_alert(self, outbox_id: int, next_attempt_at: int, error: str) -> None: ...
+    async def pending_digest(self, chat_id: int) -> list[OutboxRow]: ...
+    async def mark_digest_sent(self, chat_id: int, ids: Sequence[int], now: int | None = None) -> None: ...
+    async def outbox_counts(self) -> OutboxCounts: ...
+
+
+class FeedStore(Protocol):
+    """Channels whose posts are filed automatically."""
+
+    async def add_feed(
+        self, channel_id: int, username: str | None, title: str | None, added_by: int | None, *, now: int | None = None
+    ) -> bool: ...
+    async def remove_feed(self, channel: int | str) -> bool: ...
+    async def list_feeds(self) -> list[Feed]: ...
+    async def feed_enabled(self, channel_id: int) -> bool: ...
+
+
+class InboxStore(Protocol):
+    """Raw updates persisted before handling, for replay after a crash."""
+
+    async def inbox_put(self, update_id: int, payload_json: str, *, now: int | None = None) -> bool: ...
+    async def inbox_done(self, update_id: int, *, now: int | None = None) -> None: ...
+    async def inbox_pending(self) -> list[tuple[int, str]]: ...
+    async def inbox_prune(self, older_than: int) -> int: ...
+
+
+class ImportStore(Protocol):
+    """Resumable bulk-import positions."""
+
+    async def get_import_position(self, source_key: str) -> int | None: ...
+    async def set_import_position(self, source_key: str, position: int, *, now: int | None = None) -> None: ...
+
+
+class MaintenanceStore(Protocol):
+    """Backup, export, query plans (``explain`` names come from the backend's HOT_QUERIES)."""
+
+    async def backup(self, path: str | Path) -> None: ...
+    def export_articles(self, batch: int = 100) -> AsyncIterator[dict[str, Any]]: ...
+    async def explain(self, sql_name: str) -> list[str]: ...
+
+
+class Backend(Protocol):
+    """One database: every aggregate, the write generation, and close()."""
+
+    articles: ArticleStore
+    actors: ActorStore
+    tags: TagStore
+    search: SearchStore
+    members: MemberStore
+    chats: ChatStore
+    subscriptions: SubscriptionStore
+    outbox: OutboxStore
+    feeds: FeedStore
+    inbox: InboxStore
+    imports: ImportStore
+    maintenance: MaintenanceStore
+
+    @property
+    def generation(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    async def close(self) -> None: ...

@@ -1,0 +1,77 @@
+"""Tags: look-up by Russian or English key, the most-used tags, a tag's articles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from storage.articles import article_brief
+from storage.db import Database, Row, Tx, record
+from storage.records import ArticleBrief, TagBrief
+
+SQL_TAGS_BY_KEYS = """
+SELECT t.id, t.name, t.label_en, t.n_articles AS articles
+FROM tags t
+WHERE t.id IN (
+    SELECT id FROM tags WHERE key IN (SELECT value FROM json_each(?1))
+    UNION SELECT id FROM tags WHERE key_en IN (SELECT value FROM json_each(?1))
+)
+ORDER BY articles DESC, t.id
+"""
+
+SQL_TOP_TAGS = """
+SELECT t.id, t.name, t.label_en, t.n_articles AS articles
+FROM tags t INDEXED BY tags_top
+WHERE t.n_articles > 0
+ORDER BY t.n_articles DESC, t.name
+LIMIT ? OFFSET ?
+"""
+
+# Newest first by article id, walking the (tag_id, article_id) index backwards (see actors.py).
+SQL_ARTICLES_BY_TAG = """
+SELECT ar.id, ar.title, ar.source, ar.added_at, ar.status, ar.origin_chat_title
+FROM article_tags at INDEXED BY article_tags_tag JOIN articles ar ON ar.id = at.article_id
+WHERE at.tag_id = ?
+ORDER BY at.article_id DESC
+LIMIT ? OFFSET ?
+"""
+
+
+def tag_brief(r: Row) -> TagBrief:
+    return record(TagBrief, r, articles=int(r["articles"]))
+
+
+class SqliteTags:
+    """:class:`storage.protocols.TagStore` on SQLite."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def tags_by_keys(self, keys: Sequence[str]) -> list[TagBrief]:
+        """Tags whose Russian key OR English-label key is in ``keys`` ("/tags sanctions" finds
+        "санкции"), most-used first."""
+        clean = sorted({k for k in keys if k})
+        if not clean:
+            return []
+        rows = await self._db.read(lambda tx: tx.all(SQL_TAGS_BY_KEYS, (json.dumps(clean),)))
+        return [tag_brief(r) for r in rows]
+
+    async def top_tags(self, limit: int = 20, offset: int = 0) -> list[TagBrief]:
+        rows = await self._db.read(lambda tx: tx.all(SQL_TOP_TAGS, (max(0, limit), max(0, offset))))
+        return [tag_brief(r) for r in rows]
+
+    async def articles_by_tag(self, tag_id: int, limit: int = 10, offset: int = 0) -> tuple[list[ArticleBrief], int]:
+        def page(tx: Tx) -> tuple[list[ArticleBrief], int]:
+            rows = tx.all(SQL_ARTICLES_BY_TAG, (tag_id, max(0, limit), max(0, offset)))
+            total = tx.scalar("SELECT n_articles FROM tags WHERE id = ?", (tag_id,))
+            return [article_brief(r) for r in rows], int(total or 0)
+
+        return await self._db.read(page)
+
+    async def get_tag(self, tag_id: int) -> TagBrief | None:
+        row = await self._db.read(
+            lambda tx: tx.one(
+                "SELECT t.id, t.name, t.label_en, t.n_articles AS articles FROM tags t WHERE t.id = ?", (tag_id,)
+            )
+        )
+        return None if row is None else tag_brief(row)
