@@ -37,25 +37,19 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import cards
-from bot.i18n import Lang, lang_of, t
-from bot.render import esc, split_message, truncate
+from bot import cards, keyboards
+from bot.i18n import lang_of
+from bot.render import split_message
 from storage.records import ArticleFull, ChatSettings, OutboxRow
-
-if TYPE_CHECKING:
-    from bot.services import Services
-    from storage.repository import Storage
+from storage.repository import Storage
 
 log = logging.getLogger(__name__)
-
-#: Where `start_alerts` leaves the sender for handlers and tests.
-ALERTS_KEY = "dossier.alerts"
 
 #: Rows of paused or digest chats are looked at again after this long (a cheap DB re-check, no send).
 HOLD_SECONDS = 6 * 3600
@@ -65,12 +59,10 @@ BACKOFF_MAX = 600.0
 #: ... and given up once a row is this old and has failed this often (a day of outage keeps alerts).
 GIVE_UP_AGE = 24 * 3600
 GIVE_UP_FAILURES = 5
-SUMMARY_CHARS = 200
 #: Seconds a stopping sender waits for its in-flight sends.
 STOP_GRACE = 5.0
 #: last_error prefix of rows waiting out a 429 (release() must not pull those forward).
 RETRY_AFTER_NOTE = "RetryAfter"
-TITLE_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,48 +156,6 @@ def sending_bot(application: Any) -> Bot:
     base_url = app_bot.base_url.removesuffix(token)
     base_file_url = app_bot.base_file_url.removesuffix(token)
     return Bot(token, base_url=base_url, base_file_url=base_file_url, request=app_bot.request)
-
-
-# ------------------------------------------------------------------------------------ rendering
-
-
-def _matched(row: OutboxRow) -> str:
-    return ", ".join(f"<b>{esc(m.label)}</b>" for m in row.matched)
-
-
-def alert_text(row: OutboxRow, full: ArticleFull | None, language: Lang) -> str:
-    """Short on purpose: title, source, what matched (bold), one line of summary, the number."""
-    a = full.article if full else None
-    title = cards.article_title(a.title if a else row.article_title, language)
-    lines = [f"🔔 <b>{esc(truncate(title, TITLE_CHARS))}</b>"]
-    meta = [esc(a.source)] if a and a.source else []
-    if a and a.origin_chat_title and a.origin_chat_title != a.source:
-        meta.append(esc(a.origin_chat_title))
-    meta.append(f"#{row.article_id}")
-    lines.append(" · ".join(meta))
-    if row.matched:
-        lines.append(_matched(row))
-    summary = (a.summary[0] if a.summary else a.lead) if a else None
-    if summary:
-        lines.append(esc(truncate(summary, SUMMARY_CHARS)))
-    return "\n".join(lines)
-
-
-def alert_keyboard(article_id: int, language: Lang) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(language, "open_card"), callback_data=f"art:{article_id}")]])
-
-
-def digest_text(rows: list[OutboxRow], articles: dict[int, ArticleFull | None], language: Lang) -> str:
-    lines = [t(language, "digest_head", count=str(len(rows)))]
-    for row in rows:
-        full = articles.get(row.article_id)
-        a = full.article if full else None
-        title = cards.article_title(a.title if a else row.article_title, language)
-        source = f" · {esc(a.source)}" if a and a.source else ""
-        matched = f" — {_matched(row)}" if row.matched else ""
-        lines.append(f"• #{row.article_id} {esc(truncate(title, 150))}{source}{matched}")
-    lines.append(t(language, "digest_foot"))
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------ the sender
@@ -379,8 +329,8 @@ class AlertSender:
             full = await self._article(row.article_id)
             try:
                 message = await self.bot.send_message(
-                    row.chat_id, alert_text(row, full, language), parse_mode=ParseMode.HTML,
-                    reply_markup=alert_keyboard(row.article_id, language), disable_web_page_preview=True)
+                    row.chat_id, cards.alert_text(row, full, language), parse_mode=ParseMode.HTML,
+                    reply_markup=keyboards.alert_keyboard(row.article_id, language), disable_web_page_preview=True)
             except TelegramError as exc:
                 await self._failed(row, exc)
                 return
@@ -476,7 +426,7 @@ class AlertSender:
             return 0
         language = lang_of(chat.language)
         articles = {row.article_id: await self._article(row.article_id) for row in rows}
-        parts = split_message(digest_text(rows, articles, language))
+        parts = split_message(cards.digest_text(rows, articles, language))
         for index, part in enumerate(parts):
             wait = max(self.limiter.chat_wait(chat.chat_id), self.limiter.overall_wait())
             if wait > 0:
@@ -508,24 +458,3 @@ class AlertSender:
         # Once any part is shown the digest counts as sent: re-sending it whole would repeat it.
         await self.storage.mark_digest_sent(chat.chat_id, [row.id for row in rows], int(now))
         return 1
-
-
-async def _digest_job(context: Any) -> None:
-    sender: AlertSender | None = context.application.bot_data.get(ALERTS_KEY)
-    if sender is not None:
-        await sender.send_due_digests()
-
-
-async def start_alerts(services: Services, application: Any) -> list[asyncio.Task[None]]:
-    """Start the sender (woken by every analysed article) and the per-minute digest job."""
-    sender = AlertSender(services.storage, sending_bot(application))
-    application.bot_data[ALERTS_KEY] = sender
-    services.ingest.on_analyzed.append(sender.on_analyzed)
-    task = asyncio.get_running_loop().create_task(sender.run(), name="dossier.alerts")
-    job_queue = application.job_queue
-    if job_queue is not None:
-        first = 60 - time.time() % 60  # on the minute, so "09:00" means 09:00:0x
-        job_queue.run_repeating(_digest_job, interval=60, first=first, name="dossier.digest")
-    else:
-        log.warning("no JobQueue (install python-telegram-bot[job-queue]): daily digests are off")
-    return [task]

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -34,6 +35,8 @@ class Analyzer:
         self.max_chars = max_chars
         self._executor: Executor | None = None
         self._warming: asyncio.Future[list[object]] | None = None
+        #: Process ids the workers reported when they warmed up (empty in thread mode).
+        self._pids: set[int] = set()
 
     async def __aenter__(self) -> Analyzer:
         await self.start()
@@ -59,18 +62,20 @@ class Analyzer:
                 os.environ.setdefault(var, "1")
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["analysis.preload"])
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            # Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and the bot, not each
+            # worker, decides how to stop (it shuts the pool down cleanly, with no traceback).
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                                 initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
         loop = asyncio.get_running_loop()
         # Load the models in every worker in the background: the bot starts answering commands at
         # once, and the first article waits for the models only if it arrives within a few seconds.
         executor = self._executor
+        self._pids = set()
         self._warming = asyncio.gather(
             *(loop.run_in_executor(executor, warm_up) for _ in range(max(1, self.workers))),
             return_exceptions=True,
         )
-        self._warming.add_done_callback(
-            lambda _: log.info("analysis ready with %s worker(s)", self.workers or "an in-process")
-        )
+        self._warming.add_done_callback(lambda done: self._warmed(done, executor))
 
     async def ready(self) -> None:
         """Wait until every worker has its models loaded (benchmarks and tests)."""
@@ -91,6 +96,7 @@ class Analyzer:
             # the next article works, and report this one as failed (its text stays stored).
             log.error("an analysis worker died; restarting the pool")
             broken, self._executor = self._executor, None
+            self._pids = set()
             if broken is not None:
                 broken.shutdown(wait=False, cancel_futures=True)
             return Rejection("analysis worker died")
@@ -98,12 +104,17 @@ class Analyzer:
             log.exception("analysis failed in the pool")
             return Rejection(f"analysis failed: {type(exc).__name__}")
 
+    def _warmed(self, done: asyncio.Future[list[object]], executor: Executor) -> None:
+        if done.cancelled():
+            return
+        if isinstance(executor, ProcessPoolExecutor) and executor is self._executor:
+            self._pids = {pid for pid in done.result() if isinstance(pid, int) and pid != os.getpid()}
+        log.info("analysis ready with %s worker(s)", self.workers or "an in-process")
+
     def worker_pids(self) -> list[int]:
-        """Process ids of the live workers (empty in thread mode); for tests and benchmarks."""
-        executor = self._executor
-        if isinstance(executor, ProcessPoolExecutor):
-            return [p.pid for p in executor._processes.values() if p.pid is not None]
-        return []
+        """Process ids of the workers of the current pool, as they reported them when they loaded
+        their models (empty in thread mode, or before `ready`); for tests and benchmarks."""
+        return sorted(self._pids) if isinstance(self._executor, ProcessPoolExecutor) else []
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None

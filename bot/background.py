@@ -1,23 +1,26 @@
-"""What runs beside the handlers: replaying the inbox, finishing interrupted analyses."""
+"""What runs beside the handlers: inbox replay, interrupted analyses, inbox pruning, alerts, digests.
+
+`start_background` is called once by the composition root (`bot.app`) and returns the coroutine
+that stops it all again; it takes its dependencies as arguments and is imported by nobody else.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext
 
 from bot import cards
-from bot.alerts import start_alerts
 from bot.i18n import lang_of, t
-from bot.inbox import INBOX_REQUEST_KEY, DurableApplication, InboxRequest
+from bot.inbox import DurableApplication, InboxRequest
 from bot.render import split_message
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +29,52 @@ REPLAY_WAIT = 120.0
 #: Handled updates are kept this long to recognise Telegram's redeliveries (it keeps updates 24 h).
 INBOX_KEEP = 2 * 24 * 3600
 INBOX_PRUNE_EVERY = 6 * 3600
+DIGEST_JOB = "dossier.digest"
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def start_background(services: Services, application: Any) -> None:
-    request = application.bot_data.get(INBOX_REQUEST_KEY)
+@dataclass
+class Background:
+    """The running background tasks and the digest job; `stop` ends them (post_shutdown)."""
+
+    tasks: list[asyncio.Task[None]]
+    job_queue: Any
+
+    async def stop(self) -> None:
+        if self.job_queue is not None:
+            for job in self.job_queue.get_jobs_by_name(DIGEST_JOB):
+                job.schedule_removal()
+        for task in self.tasks:
+            task.cancel()
+        # Let in-flight sends finish and be recorded before the database closes.
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+async def start_background(application: AnyApplication, services: Services,
+                           inbox_request: InboxRequest | None) -> Background:
+    """Replay the inbox, then start the background tasks and the digest job."""
     if isinstance(application, DurableApplication):
-        await application.replay_inbox(services.storage, request if isinstance(request, InboxRequest) else None)
+        await application.replay_inbox(services.storage, inbox_request)
     loop = asyncio.get_running_loop()
-    services.background.append(loop.create_task(_finish_pending(services, application)))
-    services.background.append(loop.create_task(_prune_inbox(services)))
-    services.background.extend(await start_alerts(services, application))
+    tasks = [
+        loop.create_task(_finish_pending(services, application), name="dossier.pending"),
+        loop.create_task(_prune_inbox(services), name="dossier.prune"),
+        loop.create_task(services.alerts.run(), name="dossier.alerts"),
+    ]
+    job_queue = application.job_queue
+    if job_queue is not None:
+        async def digest_job(_: CallbackContext[Any, Any, Any, Any]) -> None:
+            await services.alerts.send_due_digests()
+
+        first = 60 - time.time() % 60  # on the minute, so "09:00" means 09:00:0x
+        job_queue.run_repeating(digest_job, interval=60, first=first, name=DIGEST_JOB)
+    else:
+        log.warning("no JobQueue (install python-telegram-bot[job-queue]): daily digests are off")
+    return Background(tasks, job_queue)
 
 
-async def _finish_pending(services: Services, application: Any) -> None:
+async def _finish_pending(services: Services, application: AnyApplication) -> None:
     """Analyse articles stored before a crash, and tell whoever sent them.
 
     Waits for the replayed updates first: an article whose update is replayed is finished (and

@@ -1,10 +1,18 @@
-"""HTML views of library data: the article card, the dossier, lists. Every stored string is escaped."""
+"""HTML views of library data: the article card, the dossier, list lines, alerts and digests.
+
+Every stored string is escaped here (`esc`); every function returns Markup, so its result can be
+passed into `t()` as a value without being escaped twice. Views may import `bot.i18n`,
+`bot.render`, `bot.callbacks`, `storage.records` and the services' result types; nothing imports
+a view except handlers, `bot.alerts` and `bot.background`.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.i18n import Lang
+from markupsafe import Markup
+
+from bot.i18n import Lang, t
 from bot.render import esc, truncate
 from storage.records import (
     ActorBrief,
@@ -13,6 +21,7 @@ from storage.records import (
     ArticleFull,
     ClaimRow,
     LibraryStats,
+    OutboxRow,
     SearchHit,
     TagBrief,
 )
@@ -21,6 +30,15 @@ MAX_CARD_ACTORS = 8
 MAX_CARD_CLAIMS = 6
 MAX_CLAIM_CHARS = 300
 MAX_CARD_ROLE_CHARS = 60
+MAX_CARD_TITLE_CHARS = 300
+MAX_CARD_LINK_CHARS = 80
+#: Titles in one-line lists (recent, tag pages, search hits).
+MAX_LINE_TITLE_CHARS = 120
+MAX_ALERT_TITLE_CHARS = 200
+MAX_ALERT_SUMMARY_CHARS = 200
+MAX_DIGEST_TITLE_CHARS = 150
+MAX_DOSSIER_ALIASES = 6
+MAX_DOSSIER_ROLES = 5
 
 _KIND = {
     "ru": {"person": "человек", "organization": "организация", "location": "место"},
@@ -74,16 +92,17 @@ def article_title(title: str | None, lang: Lang) -> str:
     return title.strip() if title and title.strip() else _l(lang, "untitled")
 
 
-def article_line(brief: ArticleBrief, lang: Lang) -> str:
+def article_line(brief: ArticleBrief, lang: Lang) -> Markup:
     source = f" · {esc(brief.source)}" if brief.source else ""
-    return f"#{brief.id} {esc(truncate(article_title(brief.title, lang), 120))} · {fmt_date(brief.added_at)}{source}"
+    title = esc(truncate(article_title(brief.title, lang), MAX_LINE_TITLE_CHARS))
+    return Markup(f"#{brief.id} {title} · {fmt_date(brief.added_at)}{source}")
 
 
-def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> str:
+def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> Markup:
     """The reply card: title, source, summary, actors with roles, claims, tags, number."""
     a = full.article
-    lines = [f"<b>{esc(truncate(article_title(a.title, lang), 300))}</b>"]
-    meta = []
+    lines = [f"<b>{esc(truncate(article_title(a.title, lang), MAX_CARD_TITLE_CHARS))}</b>"]
+    meta: list[str] = []
     if a.source:
         meta.append(esc(a.source))
     if a.via:
@@ -98,7 +117,7 @@ def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> str:
         if a.origin_chat_username and a.origin_message_id else None
     )
     if link:
-        lines.append(f'<a href="{esc(link)}">{esc(truncate(link, 80))}</a>')
+        lines.append(f'<a href="{esc(link)}">{esc(truncate(link, MAX_CARD_LINK_CHARS))}</a>')
     if note:
         lines.append(f"<i>{esc(note)}</i>")
     if a.status == "pending":
@@ -135,24 +154,25 @@ def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> str:
         lines.append(esc(" ".join(dict.fromkeys(tags))))
     if a.truncated:
         lines.append(f"<i>{_l(lang, 'truncated')}</i>")
-    return "\n".join(lines)
+    return Markup("\n".join(lines))
 
 
-def claim_line(claim: ClaimRow, lang: Lang, *, with_speaker: bool = False) -> str:
+def claim_line(claim: ClaimRow, lang: Lang, *, with_speaker: bool = False) -> Markup:
     text = esc(truncate(claim.text, MAX_CLAIM_CHARS))
     body = f"«{text}»" if claim.kind == "quote" else text
     speaker = f"{esc(claim.speaker)}: " if with_speaker and claim.speaker else ""
-    return f"• {speaker}{body} — #{claim.article_id}, {fmt_date(claim.article_added_at)}"
+    return Markup(f"• {speaker}{body} — #{claim.article_id}, {fmt_date(claim.article_added_at)}")
 
 
-def dossier(d: ActorDossier, lang: Lang) -> str:
+def dossier(d: ActorDossier, lang: Lang) -> Markup:
     actor = d.actor
     lines = [f"<b>{esc(actor.name)}</b> · {_KIND[lang].get(actor.kind, actor.kind)}"]
-    others = [al for al in d.aliases if al != actor.name][:6]
+    others = [al for al in d.aliases if al != actor.name][:MAX_DOSSIER_ALIASES]
     if others:
         lines.append(f"{_l(lang, 'aliases')}: " + ", ".join(esc(al) for al in others))
     if d.roles:
-        lines.append(f"{_l(lang, 'roles')}: " + "; ".join(f"{esc(r.role)} ({r.articles})" for r in d.roles[:5]))
+        roles = d.roles[:MAX_DOSSIER_ROLES]
+        lines.append(f"{_l(lang, 'roles')}: " + "; ".join(f"{esc(r.role)} ({r.articles})" for r in roles))
     lines.append(f"{_l(lang, 'articles_n')}: {d.articles} · {_l(lang, 'seen')}: "
                  f"{fmt_date(d.first_seen)} / {fmt_date(d.last_seen)}")
     if d.claims:
@@ -167,26 +187,31 @@ def dossier(d: ActorDossier, lang: Lang) -> str:
         lines.append("")
         lines.append(f"<b>{_l(lang, 'latest')}</b>")
         lines.extend(article_line(b, lang) for b in d.latest_articles)
-    return "\n".join(lines)
+    return Markup("\n".join(lines))
 
 
-def actor_line(actor: ActorBrief, lang: Lang) -> str:
+def actor_line(actor: ActorBrief, lang: Lang) -> Markup:
     role = f" — {esc(actor.role)}" if actor.role else ""
-    return f"• <b>{esc(actor.name)}</b>{role} · {actor.articles}"
+    return Markup(f"• <b>{esc(actor.name)}</b>{role} · {actor.articles}")
 
 
-def tag_line(tag: TagBrief) -> str:
-    label = f" / {esc(tag.label_en)}" if tag.label_en and tag.label_en != tag.name else ""
-    return f"• {esc(tag.name)}{label} · {tag.articles}"
+def tag_name(name: str, label_en: str | None) -> Markup:
+    """A tag with its English label when that differs: `санкции / sanctions`."""
+    label = f" / {esc(label_en)}" if label_en and label_en != name else ""
+    return Markup(f"{esc(name)}{label}")
 
 
-def search_hit(hit: SearchHit, lang: Lang) -> str:
+def tag_line(tag: TagBrief) -> Markup:
+    return Markup(f"• {tag_name(tag.name, tag.label_en)} · {tag.articles}")
+
+
+def search_hit(hit: SearchHit, lang: Lang) -> Markup:
     snippet = "".join(f"<b>{esc(text)}</b>" if match else esc(text) for text, match in hit.snippet)
-    title = esc(truncate(article_title(hit.title, lang), 120))
-    return f"#{hit.article_id} <b>{title}</b> · {fmt_date(hit.added_at)}\n{snippet}"
+    title = esc(truncate(article_title(hit.title, lang), MAX_LINE_TITLE_CHARS))
+    return Markup(f"#{hit.article_id} <b>{title}</b> · {fmt_date(hit.added_at)}\n{snippet}")
 
 
-def stats(s: LibraryStats, lang: Lang) -> str:
+def stats(s: LibraryStats, lang: Lang) -> Markup:
     if lang == "ru":
         rows = [("Статей", s.articles), ("Действующих лиц", s.actors), ("Заявлений", s.claims),
                 ("Тегов", s.tags), ("В обработке", s.pending), ("С ошибкой анализа", s.failed)]
@@ -198,4 +223,39 @@ def stats(s: LibraryStats, lang: Lang) -> str:
         last = "Last article"
         head = "<b>Library</b>"
     lines = [head, *(f"{name}: {value}" for name, value in rows), f"{last}: {fmt_datetime(s.last_added_at)}"]
-    return "\n".join(lines)
+    return Markup("\n".join(lines))
+
+
+def _matched(row: OutboxRow) -> str:
+    return ", ".join(f"<b>{esc(m.label)}</b>" for m in row.matched)
+
+
+def alert_text(row: OutboxRow, full: ArticleFull | None, language: Lang) -> Markup:
+    """Short on purpose: title, source, what matched (bold), one line of summary, the number."""
+    a = full.article if full else None
+    title = article_title(a.title if a else row.article_title, language)
+    lines = [f"🔔 <b>{esc(truncate(title, MAX_ALERT_TITLE_CHARS))}</b>"]
+    meta = [esc(a.source)] if a and a.source else []
+    if a and a.origin_chat_title and a.origin_chat_title != a.source:
+        meta.append(esc(a.origin_chat_title))
+    meta.append(Markup(f"#{row.article_id}"))
+    lines.append(" · ".join(meta))
+    if row.matched:
+        lines.append(_matched(row))
+    summary = (a.summary[0] if a.summary else a.lead) if a else None
+    if summary:
+        lines.append(esc(truncate(summary, MAX_ALERT_SUMMARY_CHARS)))
+    return Markup("\n".join(lines))
+
+
+def digest_text(rows: list[OutboxRow], articles: dict[int, ArticleFull | None], language: Lang) -> Markup:
+    lines: list[str] = [t(language, "digest_head", count=len(rows))]
+    for row in rows:
+        full = articles.get(row.article_id)
+        a = full.article if full else None
+        title = article_title(a.title if a else row.article_title, language)
+        source = f" · {esc(a.source)}" if a and a.source else ""
+        matched = f" — {_matched(row)}" if row.matched else ""
+        lines.append(f"• #{row.article_id} {esc(truncate(title, MAX_DIGEST_TITLE_CHARS))}{source}{matched}")
+    lines.append(t(language, "digest_foot"))
+    return Markup("\n".join(lines))

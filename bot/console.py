@@ -152,7 +152,6 @@ async def run_console(settings: Settings, *, language: str = "ru", lines: Any = 
     """Read commands and pasted articles; an article ends at a line with a single `.`, at the next
     command, at the end of input, or (in a terminal) when a blank line is followed by a pause."""
     from bot.app import build_application
-    from handlers.common import SERVICES_KEY
 
     user_id = settings.allowed_user_ids[0] if settings.allowed_user_ids else 1
     user = {"id": user_id, "is_bot": False, "first_name": "Console", "language_code": language}
@@ -161,7 +160,8 @@ async def run_console(settings: Settings, *, language: str = "ru", lines: Any = 
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    services = application.bot_data[SERVICES_KEY]
+    services = application.bot_data.services
+    assert services is not None
     if await services.storage.get_member(user_id) is None:
         owner = await services.storage.owner()
         await services.storage.add_member(user_id, "member" if owner else "owner", None, "console")

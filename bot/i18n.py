@@ -1,13 +1,18 @@
 """Interface texts in Russian and English.
 
 The user's Telegram `language_code` picks the language: Russian for `ru*`, English otherwise.
-Templates are HTML; callers escape every value they pass in (see `bot.render.esc`).
+Templates are HTML written by us; `t()` escapes every value it inserts (unless the value is
+already Markup: another `t()`, an `esc()`, an `html()` fragment), so no caller can forget to.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from markupsafe import Markup
+
+from bot.render import esc
 
 Lang = Literal["ru", "en"]
 
@@ -285,22 +290,24 @@ TEXTS: dict[str, dict[Lang, str]] = {
 }
 
 
-def t(lang: Lang, key: str, **values: str) -> str:
-    """Look up a template; values are inserted as given, so escape them first."""
+def t(lang: Lang, key: str, **values: object) -> Markup:
+    """The template ``key`` in ``lang`` with ``values`` inserted, each escaped unless it is Markup.
+
+    str.format ignores the values a template does not use, so one call may serve several keys."""
     template = TEXTS[key][lang]
-    return template.format(**values) if values else template
+    return Markup(template.format(**{name: esc(value) for name, value in values.items()}))
 
 
 def command_args(command: Command, lang: Lang) -> str:
     return command.args if lang == "ru" else _ARGS_EN.get(command.args, command.args)
 
 
-def help_text(lang: Lang) -> str:
+def help_text(lang: Lang) -> Markup:
     lines = [t(lang, "help_header")]
     for command in COMMANDS:
         args = command_args(command, lang)
         usage = f"/{command.name}" + (f" {args}" if args else "")
-        lines.append(f"{usage} — {command.ru if lang == 'ru' else command.en}")
-    lines.append("")
+        lines.append(esc(f"{usage} — {command.ru if lang == 'ru' else command.en}"))
+    lines.append(Markup(""))
     lines.append(t(lang, "help_footer"))
-    return "\n".join(lines)
+    return Markup("\n").join(lines)

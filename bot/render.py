@@ -7,9 +7,11 @@ markup or length (4096 UTF-16 code units after entity parsing).
 
 from __future__ import annotations
 
-import html
+import html as htmllib
 import re
 from collections.abc import Iterable
+
+from markupsafe import Markup
 
 #: Telegram's limit, in UTF-16 code units of the visible text.
 TELEGRAM_LIMIT = 4096
@@ -26,9 +28,20 @@ def clean_text(text: str) -> str:
     return _SURROGATE_RE.sub("", _CONTROL_RE.sub("", text))
 
 
-def esc(value: object) -> str:
-    """Escape anything for Telegram HTML (quotes too, so it is safe inside attributes)."""
-    return html.escape(clean_text(str(value)), quote=True)
+def esc(value: object) -> Markup:
+    """Escape anything for Telegram HTML (quotes too, so it is safe inside attributes).
+
+    Markup (a template already rendered, another `esc`) is kept as it is; everything else is text.
+    The result is Markup, so `t()` and `html()` never escape it a second time.
+    """
+    if isinstance(value, Markup):
+        return value
+    return Markup(htmllib.escape(clean_text(str(value)), quote=True))
+
+
+def html(template: str, *values: object, **named: object) -> Markup:
+    """Format an HTML ``template`` (written by us) with ``values`` escaped: `html("<b>{}</b>", name)`."""
+    return Markup(template.format(*(esc(v) for v in values), **{k: esc(v) for k, v in named.items()}))
 
 
 def truncate(text: str, limit: int) -> str:
@@ -49,13 +62,13 @@ def utf16_len(text: str) -> int:
 
 def visible_length(html_text: str) -> int:
     """Length Telegram counts: tags removed, entities decoded, in UTF-16 code units."""
-    return utf16_len(html.unescape(_TAG_RE.sub("", html_text)))
+    return utf16_len(htmllib.unescape(_TAG_RE.sub("", html_text)))
 
 
 def to_plain(html_text: str) -> str:
     """HTML reply as the console shows it: bold kept as-is, tags dropped, entities decoded."""
     text = re.sub(r"<a href=\"([^\"]*)\">(.*?)</a>", r"\2 (\1)", html_text, flags=re.S)
-    return html.unescape(_TAG_RE.sub("", text))
+    return htmllib.unescape(_TAG_RE.sub("", text))
 
 
 def _open_tags(fragment: str) -> list[tuple[str, str]]:

@@ -1,7 +1,17 @@
-"""Thin Telegram handlers; `register_handlers` is the one place that wires them."""
+"""Thin Telegram handlers; `register_handlers` is the one place that wires them.
+
+What lives here: one module per area (articles, queries, subscriptions, feeds, admin, basic) of
+small `async def`s that parse the update, call one service, and reply with a view, plus the
+access gate. Handlers may import `telegram`, `bot.context`, `bot.callbacks`, the services and the
+views (`bot.cards`, `bot.lists`, `bot.keyboards`, ...); never `storage` or `analysis`.
+
+Commands are registered from `COMMANDS`, buttons from `BUTTONS`: one `CallbackQueryHandler`
+per button kind of `bot.callbacks`, matched by the kind's own pattern.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -14,36 +24,65 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import articles, basic, feeds, gate, queries, subscriptions
+from bot import callbacks
+from bot.callbacks import ButtonKind
+from handlers import admin, articles, basic, feeds, gate, queries, subscriptions
+from handlers.common import Context
 
 #: Group -1 runs before all others: the access gate.
 GATE_GROUP = -1
 
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+COMMANDS: dict[str, Handler] = {
+    "start": basic.start,
+    "help": basic.help_command,
+    "who": queries.who,
+    "claims": queries.claims,
+    "tags": queries.tags,
+    "search": queries.search,
+    "article": queries.article,
+    "recent": queries.recent,
+    "stats": queries.stats,
+    "delete": queries.delete,
+    "subscribe": subscriptions.subscribe,
+    "unsubscribe": subscriptions.unsubscribe,
+    "subscriptions": subscriptions.list_subscriptions,
+    "mute": subscriptions.mute,
+    "unmute": subscriptions.unmute,
+    "digest": subscriptions.digest,
+    "resume": subscriptions.resume,
+    "feed": feeds.feed,
+    "allow": admin.allow,
+    "revoke": admin.revoke,
+    "members": admin.members,
+}
+
+BUTTONS: dict[ButtonKind, Handler] = {
+    callbacks.WHO: queries.who_button,
+    callbacks.TOP_ACTORS: queries.top_actors_button,
+    callbacks.CLAIMS: queries.claims_button,
+    callbacks.TAG: queries.tag_button,
+    callbacks.RECENT: queries.recent_button,
+    callbacks.SEARCH: queries.search_button,
+    callbacks.CARD: queries.card_button,
+    callbacks.FULL_TEXT: queries.full_text_button,
+    callbacks.PICK_TAG: subscriptions.pick_tag_button,
+    callbacks.PICK_ACTOR: subscriptions.pick_actor_button,
+    callbacks.UNSUBSCRIBE: subscriptions.unsubscribe_button,
+    callbacks.RESUME: subscriptions.resume_button,
+}
+
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, gate.gate), group=GATE_GROUP)
-
-    commands = {
-        "start": basic.start,
-        "help": basic.help_command,
-        "who": queries.who,
-        "claims": queries.claims,
-        "tags": queries.tags,
-        "search": queries.search,
-        "article": queries.article,
-        "recent": queries.recent,
-        "stats": queries.stats,
-        "delete": queries.delete,
-    }
-    for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback))
-    subscriptions.register(application)  # before the catch-all button and unknown-command handlers
-    feeds.register(application)
-    from handlers import admin  # owner-only membership commands: /allow, /revoke, /members
-
-    admin.register(application)
+    for name, command in COMMANDS.items():
+        application.add_handler(CommandHandler(name, command))
+    for kind, pressed in BUTTONS.items():
+        application.add_handler(CallbackQueryHandler(pressed, pattern=kind.pattern))
+    application.add_handler(CallbackQueryHandler(queries.expired_button))  # data of no known kind
+    application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST, feeds.channel_post))
     application.add_handler(MessageHandler(filters.Regex(r"^/article_\d+"), queries.article))
-    application.add_handler(CallbackQueryHandler(queries.button))
 
     private_or_group = filters.UpdateType.MESSAGE
     application.add_handler(MessageHandler(private_or_group & filters.COMMAND, basic.unknown_command))
@@ -53,4 +92,5 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     private_text = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
     application.add_handler(MessageHandler(private_or_group & private_text, articles.pasted))
     application.add_handler(MessageHandler(private_or_group & filters.ChatType.PRIVATE, basic.unsupported))
+    application.add_handler(TypeHandler(Update, subscriptions.paused_notice), group=subscriptions.NOTICE_GROUP)
     application.add_error_handler(basic.error_handler)

@@ -7,24 +7,21 @@ messages, commands, forwards and button presses all stop here, and nothing of th
 from __future__ import annotations
 
 import logging
-import time
-from collections import deque
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import Lang, t
-from handlers.common import lang, reply, services
+from bot.render import to_plain
+from handlers.common import Context, lang, reply, services_of
 
 log = logging.getLogger(__name__)
 
-#: Commands (not articles) a member may send per minute before getting a "slow down" notice.
-_WINDOW = 60.0
 
 
-async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def gate(update: Update, context: Context) -> None:
+    svc = services_of(context)
     user = update.effective_user
     chat = update.effective_chat
     if update.channel_post is not None or update.edited_channel_post is not None:
@@ -65,47 +62,44 @@ def _is_article(update: Update) -> bool:
                 (message.text and not message.text.startswith("/")))
 
 
-def _within_rate(context: ContextTypes.DEFAULT_TYPE, user_id: int, limit: int, *, is_article: bool,
+def _within_rate(context: Context, user_id: int, limit: int, *, is_article: bool,
                  language: Lang = "en") -> bool:
-    """Members' commands and buttons are rate-limited; their articles never are (nothing lost)."""
+    """Members' commands and buttons are rate-limited; their articles never are (nothing lost).
+
+    Refused commands count too, so a member who keeps hammering stays slowed down."""
     if is_article:
         return True
-    buckets: dict[int, deque[float]] = context.bot_data.setdefault("dossier.rate", {})
-    now = time.monotonic()
-    stamps = buckets.setdefault(user_id, deque())
-    while stamps and now - stamps[0] > _WINDOW:
-        stamps.popleft()
-    stamps.append(now)
-    if len(stamps) <= limit:
+    count = services_of(context).command_rate.record(user_id)
+    if count <= limit:
         return True
-    if len(stamps) == limit + 1:
+    if count == limit + 1:
         context.application.create_task(_slow_down(context, user_id, language))
     return False
 
 
-async def _slow_down(context: ContextTypes.DEFAULT_TYPE, user_id: int, language: Lang) -> None:
+async def _slow_down(context: Context, user_id: int, language: Lang) -> None:
     try:
         await context.bot.send_message(user_id, t(language, "too_fast"))
     except Exception:
         log.info("could not send the rate-limit notice to %s", user_id)
 
 
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _refuse(update: Update, context: Context) -> None:
     user = update.effective_user
     chat = update.effective_chat
     if user is None:
         return
-    text = t(lang(update), "stranger", user_id=str(user.id))
+    text = t(lang(update), "stranger", user_id=user.id)
     if update.callback_query is not None:
-        await update.callback_query.answer(text.replace("<code>", "").replace("</code>", ""), show_alert=True)
+        await update.callback_query.answer(to_plain(text), show_alert=True)  # an alert shows no HTML
         return
     if chat is not None and chat.type == ChatType.PRIVATE:
         await reply(update, text)
     # In groups strangers are ignored silently: answering would spam the group.
 
 
-def _log_once(context: ContextTypes.DEFAULT_TYPE, key: str, message: str) -> None:
-    seen: set[str] = context.bot_data.setdefault("dossier.logged", set())
+def _log_once(context: Context, key: str, message: str) -> None:
+    seen = context.bot_data.logged_once
     if key not in seen:
         seen.add(key)
         log.info(message, key)

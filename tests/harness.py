@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,8 +12,7 @@ from typing import Any
 from bot.analyzer import Analyzer
 from bot.app import build_application
 from bot.config import Settings
-from bot.services import Services
-from handlers.common import SERVICES_KEY
+from bot.services.container import Services
 
 from fakes.bot_api import FakeBotAPI
 
@@ -30,7 +30,15 @@ class RunningBot:
 
     @property
     def services(self) -> Services:
-        return self.app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+        services = self.app.bot_data.services
+        assert services is not None, "the bot is not running"
+        return services
+
+    @property
+    def background(self) -> list[asyncio.Task[None]]:
+        """The bot's background tasks (the tests "kill" it by cancelling them)."""
+        assert self.app.bot_data.background is not None
+        return self.app.bot_data.background.tasks
 
 
 def make_settings(api: FakeBotAPI, db: Path, **overrides: Any) -> Settings:

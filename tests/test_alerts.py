@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.alerts import ALERTS_KEY, AlertSender, RateLimits
+from bot.alerts import AlertSender, RateLimits
 from bot.analyzer import Analyzer
 
 from fakes.bot_api import Call, FakeBotAPI
@@ -24,8 +24,7 @@ _message_ids = itertools.count(100)
 
 
 def sender_of(bot: RunningBot) -> AlertSender:
-    sender: AlertSender = bot.app.bot_data[ALERTS_KEY]
-    return sender
+    return bot.services.alerts
 
 
 def alerts(api: FakeBotAPI, chat_id: int | None = None, *, ok: bool | None = True) -> list[Call]:
@@ -184,7 +183,7 @@ async def test_pending_alerts_survive_a_kill_and_go_out_once(
                 break
             await asyncio.sleep(0.02)
         # "SIGKILL": the sender task dies mid-wait; nothing is drained or flushed on the way out.
-        for task in first.services.background:
+        for task in first.background:
             task.cancel()
     assert not alerts(api, OWNER)
     async with run_bot(api, settings, shared_analyzer) as second:

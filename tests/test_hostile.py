@@ -282,7 +282,7 @@ async def test_fetch_checks_every_redirect_hop(web_server: str) -> None:
     ("{server}/page", article_title(3)),
 ])
 async def test_links_end_to_end(bot: RunningBot, web_server: str, link: str, expected: str) -> None:
-    bot.services.fetch_policy = FetchPolicy(timeout=0.5, trusted=frozenset({web_server}))
+    bot.services.ingest.fetch_policy = FetchPolicy(timeout=0.5, trusted=frozenset({web_server}))
     url = link.replace("{server}", f"http://{web_server}")
     answer = await answer_to(bot, MEMBER, lambda: bot.api.send_text(MEMBER, url))
     assert expected in answer, answer

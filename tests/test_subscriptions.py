@@ -9,7 +9,8 @@ import pytest
 from telegram.error import RetryAfter
 from test_alerts import add_article, alerts, settled, subscribe
 
-from bot.alerts import RateLimiter, RateLimits, alert_text, retry_after_seconds
+from bot.alerts import RateLimiter, RateLimits, retry_after_seconds
+from bot.cards import alert_text
 from bot.services.matching import ActorMatch, TagMatch
 from bot.services.subscriptions import (
     Candidate,

@@ -19,7 +19,12 @@ from storage.records import (
 )
 from storage.repository import SEARCH_CAP, Storage
 
+#: Items per page of the library's lists (recent, claims, a tag's articles, most mentioned).
 PAGE = 10
+#: Search hits per page (each carries a snippet, so fewer fit one message).
+SEARCH_PAGE = 5
+#: Tags listed by a bare /tags.
+TOP_TAGS = 30
 #: Queries longer than this are cut: nobody's name or tag is longer, and it bounds the work.
 MAX_QUERY_CHARS = 200
 
@@ -38,6 +43,8 @@ class Page(Generic[T]):
     offset: int
     #: The total was capped (search counts at most SEARCH_CAP matches): show it as "1000+".
     capped: bool = False
+    #: The page size asked for (the pager steps by it).
+    limit: int = PAGE
 
     @property
     def has_next(self) -> bool:
@@ -81,15 +88,17 @@ class Library:
     async def actor(self, actor_id: int) -> ActorRow | None:
         return await self.storage.get_actor(actor_id)
 
-    async def top_actors(self, offset: int = 0, limit: int = PAGE) -> list[ActorBrief]:
-        return await self.storage.top_actors(limit, offset)
+    async def top_actors(self, offset: int = 0, limit: int = PAGE) -> Page[ActorBrief]:
+        """The most mentioned actors; one more is read to know whether a next page exists."""
+        rows = await self.storage.top_actors(limit + 1, offset)
+        return Page(rows[:limit], offset + len(rows), offset, limit=limit)
 
     async def resolve_actor(self, query: str) -> ActorMatch:
         return await self.matcher.resolve_actor(clean_query(query))
 
     async def claims(self, actor_id: int, offset: int = 0, limit: int = PAGE) -> Page[ClaimRow]:
         rows, total = await self.storage.claims_by_actor(actor_id, limit, offset)
-        return Page(rows, total, offset)
+        return Page(rows, total, offset, limit=limit)
 
     async def tag(self, query: str) -> TagResult:
         match = await self.matcher.resolve_tag(clean_query(query))
@@ -100,17 +109,17 @@ class Library:
 
     async def tag_articles(self, tag_id: int, offset: int = 0, limit: int = PAGE) -> Page[ArticleBrief]:
         rows, total = await self.storage.articles_by_tag(tag_id, limit, offset)
-        return Page(rows, total, offset)
+        return Page(rows, total, offset, limit=limit)
 
     async def get_tag(self, tag_id: int) -> TagBrief | None:
         return await self.storage.get_tag(tag_id)
 
-    async def top_tags(self, offset: int = 0, limit: int = 20) -> list[TagBrief]:
+    async def top_tags(self, offset: int = 0, limit: int = TOP_TAGS) -> list[TagBrief]:
         return await self.storage.top_tags(limit, offset)
 
-    async def search(self, query: str, offset: int = 0, limit: int = 5) -> Page[SearchHit]:
+    async def search(self, query: str, offset: int = 0, limit: int = SEARCH_PAGE) -> Page[SearchHit]:
         hits, total = await self.storage.search_articles(clean_query(query), limit, offset)
-        return Page(hits, min(total, SEARCH_CAP), offset, capped=total > SEARCH_CAP)
+        return Page(hits, min(total, SEARCH_CAP), offset, capped=total > SEARCH_CAP, limit=limit)
 
     async def article(self, article_id: int) -> ArticleFull | None:
         return await self.storage.get_article(article_id)
@@ -121,7 +130,7 @@ class Library:
     async def recent(self, offset: int = 0, limit: int = PAGE) -> Page[ArticleBrief]:
         rows = await self.storage.recent_articles(limit + 1, offset)
         total = offset + len(rows)
-        return Page(rows[:limit], total, offset)
+        return Page(rows[:limit], total, offset, limit=limit)
 
     async def stats(self) -> LibraryStats:
         return await self.storage.stats()

@@ -95,6 +95,15 @@ class UnsubscribeOutcome:
     choices: tuple[SubscriptionRow, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What /subscriptions shows: the chat's settings, its subscriptions, their filters' targets."""
+
+    settings: ChatSettings | None
+    rows: list[SubscriptionRow]
+    labels: dict[tuple[str, int], Candidate]
+
+
 def clean_term(text: str) -> str:
     """What is left of a term after dropping characters names never contain."""
     return " ".join(_ALLOWED.sub(" ", text).split())[:MAX_TERM_CHARS]
@@ -245,6 +254,16 @@ class Subscriptions:
 
     async def list(self, chat_id: int) -> list[SubscriptionRow]:
         return [s for s in await self.storage.list_subscriptions(chat_id) if s.active]
+
+    async def listing(self, chat_id: int) -> Listing:
+        """The chat's active subscriptions with their filters resolved to (current) names."""
+        rows = await self.list(chat_id)
+        labels: dict[tuple[str, int], Candidate] = {}
+        for ref in {r for s in rows for r in (*s.include, *s.exclude)}:
+            found = await self.candidate(ref.kind, ref.id)
+            if found is not None:
+                labels[(ref.kind, ref.id)] = found
+        return Listing(await self.settings(chat_id), rows, labels)
 
     async def unsubscribe(self, chat_id: int, text: str) -> UnsubscribeOutcome:
         """By the name as listed in /subscriptions first (cheap, no ambiguity), then by matching."""

@@ -1,0 +1,64 @@
+"""The one callback-data codec: every inline button's data is built and read here.
+
+A button kind is a prefix and a fixed number of integer arguments, `prefix:1:2`, far below
+Telegram's 64 bytes. The kind gives the `pattern` its `CallbackQueryHandler` is registered with
+(`handlers.BUTTONS`), builds the data (`WHO.data(actor_id)`) and reads it back
+(`WHO.parse(query.data)`), so no module spells a prefix or splits a string by hand. Data of an
+unknown shape (a button of an older version) matches no kind and is answered "expired".
+
+Imports nothing of the project: views build buttons with it, handlers read them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Telegram refuses callback data longer than this (in bytes).
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonKind:
+    """One kind of inline button: ``prefix`` followed by ``arity`` non-negative integers."""
+
+    prefix: str
+    arity: int
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """What `CallbackQueryHandler(pattern=...)` matches for this kind, and nothing else."""
+        return re.compile("^" + re.escape(self.prefix) + r"(?::\d{1,18})" + f"{{{self.arity}}}$")
+
+    def data(self, *args: int) -> str:
+        if len(args) != self.arity or any(a < 0 for a in args):
+            raise ValueError(f"{self.prefix}: expected {self.arity} non-negative integers, got {args}")
+        data = ":".join([self.prefix, *(str(a) for a in args)])
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+        return data
+
+    def parse(self, data: object) -> tuple[int, ...] | None:
+        """The arguments of ``data`` if it is a button of this kind, else None."""
+        if not isinstance(data, str) or not self.pattern.match(data):
+            return None
+        return tuple(int(part) for part in data[len(self.prefix) + 1:].split(":")) if self.arity else ()
+
+
+# Library buttons (handlers/queries.py)
+WHO = ButtonKind("who", 1)  # actor id: their dossier
+TOP_ACTORS = ButtonKind("top", 1)  # offset into the most mentioned
+CLAIMS = ButtonKind("cl", 2)  # actor id, offset
+TAG = ButtonKind("tg", 2)  # tag id, offset
+RECENT = ButtonKind("rc", 1)  # offset
+SEARCH = ButtonKind("sr", 1)  # offset into the chat's last /search
+CARD = ButtonKind("art", 1)  # article id: its card (under alerts)
+FULL_TEXT = ButtonKind("full", 2)  # article id, page
+# Subscription buttons (handlers/subscriptions.py)
+PICK_TAG = ButtonKind("sub:t", 2)  # tag id, number of the filters waiting in chat_data
+PICK_ACTOR = ButtonKind("sub:a", 2)  # actor id, same
+UNSUBSCRIBE = ButtonKind("uns", 1)  # subscription id
+RESUME = ButtonKind("resume", 0)
+
+ALL_KINDS: tuple[ButtonKind, ...] = (WHO, TOP_ACTORS, CLAIMS, TAG, RECENT, SEARCH, CARD, FULL_TEXT,
+                                     PICK_TAG, PICK_ACTOR, UNSUBSCRIBE, RESUME)

@@ -1,0 +1,186 @@
+"""Views of the library's lists and pages: who/claims/tags/search/recent answers, full text pages.
+
+Each function takes what a service returned and gives a `View` (HTML + keyboard); the pager
+buttons carry the callback kinds of `bot.callbacks`. All HTML of these answers is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from markupsafe import Markup
+
+from bot import callbacks, cards
+from bot.i18n import Lang, t
+from bot.keyboards import (
+    LABEL_CHARS,
+    MAX_CONTEXT_BUTTONS,
+    SHORT_LABEL_CHARS,
+    View,
+    button,
+    card_keyboard,
+    markup,
+    one_per_row,
+    pager,
+)
+from bot.render import esc, html, truncate
+from bot.services.extract import MAX_DOCUMENT_BYTES
+from bot.services.ingest import IngestOutcome
+from bot.services.library import Page
+from storage.records import ActorBrief, ActorDossier, ArticleBrief, ArticleFull, ClaimRow, SearchHit, TagBrief
+
+#: A user's query is echoed back cut to this width.
+QUERY_CHARS = 60
+#: Characters of an article's text per "full text" page (a Telegram message holds 4096).
+FULL_TEXT_PAGE = 3500
+#: An analysis error is shown cut to this width.
+ERROR_CHARS = 200
+
+
+def lines(*parts: str) -> str:
+    return "\n".join(parts)
+
+
+def shown_query(query: str) -> str:
+    return truncate(query, QUERY_CHARS)
+
+
+def article_card(full: ArticleFull, language: Lang, note: str | None = None) -> View:
+    return View(cards.card(full, language, note=note), card_keyboard(full.article.id, language))
+
+
+def ingest_outcome(outcome: IngestOutcome, language: Lang) -> View | None:
+    """The answer to something sent for filing: the card, or why not (None: a later part of a
+    multi-part post, answered by the card of the first)."""
+    if outcome.status == "joined":
+        return None
+    if outcome.status == "refused":
+        return View(t(language, outcome.reason or "not_understood", mb=MAX_DOCUMENT_BYTES // 1_000_000))
+    if outcome.status == "duplicate":
+        return View(t(language, "duplicate", id=outcome.article_id))
+    if outcome.status == "failed" or outcome.article is None:
+        error = truncate(outcome.error or "?", ERROR_CHARS)
+        return View(t(language, "analysis_failed", id=outcome.article_id, error=error))
+    return article_card(outcome.article, language, t(language, "after_restart") if outcome.after_restart else None)
+
+
+def dossier(d: ActorDossier, language: Lang) -> View:
+    rows = []
+    if d.claims_total > len(d.claims):
+        rows.append([button(t(language, "all_claims", total=d.claims_total), callbacks.CLAIMS, d.actor.id, 0)])
+    return View(cards.dossier(d, language), markup(rows))
+
+
+def actor_choice(query: str, actors: Sequence[ActorBrief], language: Lang, *, claims: bool = False) -> View:
+    """Several actors match: one button each (their dossier, or their claims for /claims)."""
+    if claims:
+        rows = one_per_row(((a.name, callbacks.CLAIMS, (a.id, 0)) for a in actors), LABEL_CHARS)
+    else:
+        rows = one_per_row(((f"{a.name} — {a.role}" if a.role else a.name, callbacks.WHO, (a.id,))
+                            for a in actors), LABEL_CHARS)
+    return View(t(language, "who_ambiguous", query=shown_query(query)), markup(rows))
+
+
+def actor_unknown(query: str, suggestions: Sequence[ActorBrief], language: Lang) -> View:
+    text = t(language, "who_none", query=shown_query(query))
+    if not suggestions:
+        return View(text)
+    rows = one_per_row(((a.name, callbacks.WHO, (a.id,)) for a in suggestions), LABEL_CHARS)
+    return View(lines(text, t(language, "who_suggest")), markup(rows))
+
+
+def top_actors(page: Page[ActorBrief], language: Lang) -> View:
+    text = lines(t(language, "who_top"), *(cards.actor_line(a, language) for a in page.items))
+    rows = one_per_row(((a.name, callbacks.WHO, (a.id,)) for a in page.items), SHORT_LABEL_CHARS)
+    return View(text, markup([*rows, pager(page, language, callbacks.TOP_ACTORS)]))
+
+
+def claims_page(actor_name: str, page: Page[ClaimRow], actor_id: int, language: Lang) -> View:
+    parts: list[str] = [t(language, "claims_of", name=actor_name, total=page.total)]
+    if not page.items:
+        parts.append(cards.L["no_claims"][language])
+    parts.extend(cards.claim_line(c, language) for c in page.items)
+    return View(lines(*parts), markup([pager(page, language, callbacks.CLAIMS, actor_id)]))
+
+
+def top_tags(tags: Sequence[TagBrief], language: Lang) -> View:
+    return View(lines(t(language, "tags_top"), *(cards.tag_line(tag) for tag in tags)))
+
+
+def tag_choice(query: str, tags: Sequence[TagBrief], language: Lang) -> View:
+    rows = one_per_row(((tg.name, callbacks.TAG, (tg.id, 0)) for tg in tags), LABEL_CHARS)
+    return View(t(language, "who_ambiguous", query=shown_query(query)), markup(rows))
+
+
+def tag_unknown(query: str, language: Lang) -> View:
+    return View(t(language, "tag_none", query=shown_query(query)))
+
+
+def tag_page(tag: TagBrief, page: Page[ArticleBrief], language: Lang) -> View:
+    head = t(language, "tag_articles", name=cards.tag_name(tag.name, tag.label_en), total=page.total)
+    text = lines(head, *(cards.article_line(a, language) for a in page.items))
+    return View(text, markup([pager(page, language, callbacks.TAG, tag.id)]))
+
+
+def search_page(query: str, page: Page[SearchHit], language: Lang) -> View:
+    if not page.items:
+        return View(t(language, "search_none", query=shown_query(query)))
+    total = f"{page.total}+" if page.capped else str(page.total)
+    parts: list[str] = [t(language, "search_head", query=shown_query(query), total=total)]
+    for hit in page.items:
+        parts.extend(("", cards.search_hit(hit, language)))
+    return View(lines(*parts), markup([pager(page, language, callbacks.SEARCH)]))
+
+
+def recent(page: Page[ArticleBrief], language: Lang) -> View:
+    text = lines(t(language, "recent_head"), *(cards.article_line(a, language) for a in page.items))
+    return View(text, markup([pager(page, language, callbacks.RECENT)]))
+
+
+def article_actors(full: ArticleFull, language: Lang) -> View:
+    """`/who` as a reply to a card: that article's actors, each a button to their dossier."""
+    parts = [t(language, "context_actors", id=full.article.id)]
+    parts.extend(html("• <b>{}</b>", a.name) + (html(" — {}", a.role) if a.role else Markup(""))
+                 + Markup(f" · {a.mentions}") for a in full.actors)
+    rows = one_per_row(((a.name, callbacks.WHO, (a.actor_id,)) for a in full.actors[:MAX_CONTEXT_BUTTONS]),
+                       SHORT_LABEL_CHARS)
+    return View(lines(*parts), markup(rows))
+
+
+def article_tags(full: ArticleFull, language: Lang) -> View:
+    """`/tags` as a reply to a card: that article's tags, each a button to its articles."""
+    parts = [t(language, "context_tags", id=full.article.id)]
+    parts.extend(html("• {}", tg.name) + (html(" / {}", tg.label_en) if tg.label_en else Markup(""))
+                 for tg in full.tags)
+    rows = one_per_row(((tg.name, callbacks.TAG, (tg.tag_id, 0)) for tg in full.tags[:MAX_CONTEXT_BUTTONS]),
+                       SHORT_LABEL_CHARS)
+    return View(lines(*parts), markup(rows))
+
+
+AboutArticle = Literal["actors", "tags", "claims"]
+
+
+def about_article(full: ArticleFull, what: AboutArticle, language: Lang) -> View:
+    if what == "actors":
+        return article_actors(full, language)
+    return article_tags(full, language) if what == "tags" else article_claims(full, language)
+
+
+def article_claims(full: ArticleFull, language: Lang) -> View:
+    """`/claims` as a reply to a card: the claims made in that article."""
+    parts = [t(language, "context_claims", id=full.article.id)]
+    for c in full.claims:
+        body = html("«{}»", c.text) if c.kind == "quote" else esc(c.text)
+        parts.append(html("• {}: ", c.speaker or "?") + body)
+    return View(lines(*parts))
+
+
+def full_text(article_id: int, text: str, page_no: int, language: Lang) -> View:
+    """One page of an article's stored text, with a button to the next."""
+    pages = max(1, -(-len(text) // FULL_TEXT_PAGE))
+    page_no = min(max(0, page_no), pages - 1)
+    chunk = text[page_no * FULL_TEXT_PAGE:(page_no + 1) * FULL_TEXT_PAGE]
+    header = Markup(f"<b>#{article_id}</b> ({page_no + 1}/{pages})")
+    rows = [[button(t(language, "next"), callbacks.FULL_TEXT, article_id, page_no + 1)]] if page_no + 1 < pages else []
+    return View(lines(header, esc(chunk)), markup(rows))

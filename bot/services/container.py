@@ -1,0 +1,33 @@
+"""`Services`: the container of every use case of one running bot, filled by `bot.app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.alerts import AlertSender
+from bot.analyzer import Analyzer
+from bot.config import Settings
+from bot.services.access import AccessControl
+from bot.services.feeds import Feeds
+from bot.services.ingest import Ingest
+from bot.services.library import Library
+from bot.services.ratelimit import SlidingWindow
+from bot.services.subscriptions import Subscriptions
+from storage.repository import Storage
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything a handler may call, built once per running bot by `bot.app.open_services`."""
+
+    settings: Settings
+    storage: Storage
+    analyzer: Analyzer
+    ingest: Ingest
+    library: Library
+    access: AccessControl
+    feeds: Feeds
+    subscriptions: Subscriptions
+    alerts: AlertSender
+    #: Members' commands per minute (the gate slows down floods; articles are never limited).
+    command_rate: SlidingWindow
