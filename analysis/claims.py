@@ -11,15 +11,20 @@ nominative, with no actor: a reader still wants to see them, search must not pre
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analysis.entities import key
-from analysis.lexicon import ROLE_MODIFIERS, ROLE_NOUNS, SOURCE_NOUNS, SPEECH_VERBS
-from analysis.model import Claim, ClaimKind
+from analysis.lexicon import NEGATING_VERBS, ROLE_MODIFIERS, ROLE_NOUNS, SOURCE_NOUNS, SPEECH_VERBS
+from analysis.model import Claim, ClaimKind, SpeakerRef
 from analysis.morph import to_nominative
+from analysis.references import OUTLET_NOUNS, Resolver
 from analysis.state import Mention, State, Token
+
+#: (speaker as the reader sees it, canonical actor name or None, how the text referred to the speaker)
+Speaker = tuple[str | None, str | None, SpeakerRef]
 
 if TYPE_CHECKING:
     from analysis.models import Models
@@ -49,8 +54,7 @@ _ADDRESSEES = {
     "пресс-конференция",
     "брифинг",
 }
-_OUTLET_SPEAKERS = {"издание", "газета", "журнал", "агентство", "телеканал", "сми", "автор", "портал", "сайт"}
-_PRONOUNS = {"он", "она"}
+_PRONOUNS = {"он", "она", "они"}
 _REPORTED_LEADS = re.compile(
     r"(?i:(?<![\w-])по\s+(?:(?:его|её|ее|их)\s+)?(?:словам|мнению|оценке|оценкам|утверждению|данным|информации|"
     r"сведениям|прогнозам|заявлению|убеждению|версии)\b)"
@@ -66,6 +70,9 @@ class _Draft:
     actor: str | None
     text: str
     kind: ClaimKind
+    ref: SpeakerRef = "name"
+    negated: bool = False
+    stop: int = 0
 
 
 def is_speech(tok: Token) -> bool:
@@ -119,6 +126,13 @@ class _Finder:
         for qs, qe in self.quotes:
             for i in self._tok_range(qs, qe):
                 self.in_quote[i] = True
+        self.resolver = Resolver(state, self.in_quote)
+        self.source = state.cleaned.source
+        self.children: dict[int, list[int]] = {}
+        for i, t in enumerate(state.tokens):
+            if t.head >= 0:
+                self.children.setdefault(t.head, []).append(i)
+        self.mention_at = {i: m for m in self.mentions for i in range(m.first, m.stop_token)}
 
     # ------------------------------------------------------------------ helpers
 
@@ -149,22 +163,58 @@ class _Finder:
                 return i
         return None
 
-    def _previous_speaker(self, pos: int) -> tuple[str | None, str | None] | None:
-        for d in reversed(self.drafts):
-            if d.start < pos and d.actor and self._sent_of(pos) - self._sent_of(d.start) <= 4:
-                return d.speaker, d.actor
-        i = bisect.bisect_left(self.m_starts, pos) - 1
-        while i >= 0:
-            m = self.mentions[i]
-            first = self._tok_range(m.start, m.stop)
-            if m.kind == "person" and first and not self.in_quote[first[0]]:
-                name = self.state.actors[m.actor].name
-                return name, name
-            i -= 1
-        return None
+    def _subject(self, verb: int, clause: int, sep: int) -> Speaker | None:
+        """The speaker as the syntax parser sees it: the subject of the verb, or of the verb it is coordinated
+        with ("Президент выразил уверенность ... и отметил, что": the president)."""
+        head = verb
+        subj = None
+        for _ in range(3):
+            subj = next((c for c in self.children.get(head, []) if self.tokens[c].rel in ("nsubj", "nsubj:pass")), None)
+            if subj is not None or self.tokens[head].rel != "conj" or self.tokens[head].head < 0:
+                break
+            head = self.tokens[head].head
+        if subj is None or self.in_quote[subj] or self.tokens[subj].sent != self.tokens[verb].sent:
+            return None
+        tok = self.tokens[subj]
+        if tok.lemma in _PRONOUNS:
+            return self._pronoun(tok.start, tok.text.lower())
+        lo = hi = subj
+        stack = [subj]
+        while stack:
+            node = stack.pop()
+            for child in self.children.get(node, []):
+                if self.tokens[child].rel in ("punct", "cc", "conj", "acl", "acl:relcl", "parataxis"):
+                    continue
+                lo, hi = min(lo, child), max(hi, child)
+                stack.append(child)
+        if lo <= verb <= hi or hi - lo > 14 or hi >= sep or (head == verb and lo < clause):
+            return None  # the subject of a speech verb sits in its own clause, before "что"
+        return self.speaker(self.tokens[lo].start, self.tokens[hi].stop, verb)
 
-    def speaker(self, start: int, stop: int, verb: int | None = None) -> tuple[str | None, str | None] | None:
-        """Resolve the words of [start, stop) to (speaker, actor); None when nobody is named there."""
+    def _pronoun(self, pos: int, word: str) -> Speaker:
+        """ "он", "по её словам": the nearest compatible person before pos, else the pronoun as text."""
+        actor = self.resolver.pronoun(pos, self._sent_of(pos), word)
+        if actor is None:
+            return word, None, "pronoun"
+        self.resolver.count(actor)
+        name = self.state.actors[actor].name
+        return name, name, "pronoun"
+
+    def _name(self, m: Mention) -> Speaker:
+        name = self.state.actors[m.actor].name
+        if self._is_outlet(m):
+            return name, None, "outlet"  # the page's own outlet is not one of the article's actors
+        return name, name, "outlet" if self._outlet_phrase(m) else "name"
+
+    def _outlet_phrase(self, m: Mention) -> bool:
+        """ "пишет газета The Guardian": a named organisation introduced as an outlet."""
+        if m.first == 0:
+            return False
+        noun, head = self.tokens[m.first - 1], self.tokens[m.first]
+        return noun.lemma in OUTLET_NOUNS and (noun.case == head.case or head.case is None or head.pos != "PROPN")
+
+    def speaker(self, start: int, stop: int, verb: int | None = None) -> Speaker | None:
+        """Resolve the words of [start, stop) to a Speaker; None when nobody is named there."""
         found = self._mentions_in(start, stop)
         persons = [m for m in found if m.kind == "person"]
         rng = self._tok_range(start, stop)
@@ -181,25 +231,30 @@ class _Finder:
                 and (head.lemma in ROLE_NOUNS or head.lemma in SOURCE_NOUNS)
             )
             if not dependent:
-                name = self.state.actors[m.actor].name
-                return name, name
+                return self._name(m)
             # "Представитель Путина подчеркнул": the speaker is the representative, not Putin.
             phrase = " ".join(t.text for t in self.tokens[m.first - 1 : m.stop_token])
-            return phrase[:1].lower() + phrase[1:], None
+            return phrase[:1].lower() + phrase[1:], None, "role"
         words = [t for t in toks if t.pos not in ("PUNCT",)]
-        if any(t.lemma in _PRONOUNS and t.case == "Nom" for t in words[:2]):
-            return self._previous_speaker(start)
+        for t in words[:2]:
+            if t.lemma in _PRONOUNS and t.case == "Nom":
+                return self._pronoun(t.start, t.text.lower())
         others = [m for m in found if not self._is_outlet(m)]
-        outlet_tokens = {i for m in found if self._is_outlet(m) for i in range(m.first, m.stop_token)}
+        outlets = [m for m in found if self._is_outlet(m)]
+        outlet_tokens = {i for m in outlets for i in range(m.first, m.stop_token)}
         unnamed = self._phrase(toks, outlet_tokens)
         if unnamed is not None:
             return unnamed
         if others:
-            name = self.state.actors[others[0].actor].name
-            return name, name
+            return self._name(others[0])
+        oblique = outlets and any(
+            t.case in ("Dat", "Ins", "Loc") for t in self.tokens[outlets[0].first : outlets[0].stop_token]
+        )
+        if outlets and not oblique:
+            return self._name(outlets[0])
         return None
 
-    def _phrase(self, toks: list[Token], skip: set[int]) -> tuple[str | None, str | None] | None:
+    def _phrase(self, toks: list[Token], skip: set[int]) -> Speaker | None:
         """An unnamed source as a nominative noun phrase ("два европейских чиновника")."""
         index = self.index
         head = None
@@ -213,8 +268,16 @@ class _Finder:
                 break
         if head is None:
             return None
-        if toks[head].lemma in _OUTLET_SPEAKERS:
-            return (None, None)
+        head_lemma = toks[head].lemma
+        if head_lemma in OUTLET_NOUNS and toks[head].case == "Nom" and toks[head].feats.get("Number") != "Plur":
+            # "пишет издание": the outlet whose article is retold, when the page says which.
+            if self.source:
+                return self.source, None, "outlet"
+            return toks[head].text.lower(), None, "outlet"
+        if head_lemma == "автор" and toks[head].case == "Nom":
+            author = self._last_person_speaker(toks[head].start)
+            if author:
+                return author, author, "role"
         begin = head
         while begin > 0 and toks[begin - 1].pos in ("ADJ", "NUM", "DET") and index[id(toks[begin - 1])] not in skip:
             begin -= 1
@@ -234,27 +297,82 @@ class _Finder:
             words.append(to_nominative(self.vocab, tok.text, tok.pos, tok.feats) if agrees else tok.text)
         text = " ".join(words)
         text = text[:1].lower() + text[1:] if text[1:2].islower() else text
-        role_holder = self._by_role(toks[head].lemma) if end - begin == 1 or toks[head].lemma in ROLE_NOUNS else None
-        if role_holder:
-            return role_holder, role_holder
-        return text, None
+        plural = toks[head].feats.get("Number") == "Plur"
+        if head_lemma in ROLE_NOUNS and not plural and (end - begin == 1 or self._qualifies(phrase_toks, head - begin)):
+            holder = self.resolver.role(toks[head].start, toks[head].sent, head_lemma)
+            if holder is not None and self._role_fits(holder, text):
+                self.resolver.count(holder)
+                name = self.state.actors[holder].name
+                return name, name, "role"
+            return text, None, "role"
+        return text, None, "anonymous"
 
-    def _by_role(self, lemma: str) -> str | None:
-        """ "Президент заявил" names the one president of the article, if there is exactly one."""
-        if lemma not in ROLE_NOUNS:
-            return None
-        holders = [a.name for a in self.state.actors if a.kind == "person" and a.role and a.role.split()[0] == lemma]
-        return holders[0] if len(holders) == 1 else None
+    @staticmethod
+    def _qualifies(phrase: list[Token], head: int) -> bool:
+        """ "бывший министр", "министр обороны": a role phrase, not "министр и эксперт"."""
+        return all(t.pos in ("ADJ", "NOUN", "PROPN", "DET", "ADP") for t in phrase)
 
-    def add(self, start: int, speaker: tuple[str | None, str | None] | None, text: str, kind: ClaimKind) -> None:
-        if speaker is None or (speaker[0] is None and speaker[1] is None):
+    def _role_fits(self, actor: int, phrase: str) -> bool:
+        """ "президент России" must not resolve to a person whose role is "президент США"."""
+        role = key(self.state.actors[actor].role or "")
+        words = key(phrase).split()
+        if len(words) <= 1:
+            return True
+        return all(w[:4] in role for w in words[1:] if len(w) > 3)
+
+    def _last_person_speaker(self, pos: int) -> str | None:
+        """ "признает автор": the author is the person whose column the article retells, the last one quoted."""
+        for d in reversed(self.drafts):
+            recent = d.start < pos and d.actor and self._sent_of(pos) - self._sent_of(d.start) <= 8
+            if recent and any(a.name == d.actor and a.kind == "person" for a in self.state.actors):
+                return d.actor
+        return None
+
+    def _negated(self, verb: int | None) -> bool:
+        """ "не думает, что", "опроверг, что": the frame denies what follows. "не исключил" does not."""
+        if verb is None:
+            return False
+        tok = self.tokens[verb]
+        before = [self.tokens[i] for i in range(max(0, verb - 3), verb) if self.tokens[i].sent == tok.sent]
+        has_not = any(t.lemma in ("не", "никогда") for t in before[-2:]) or (
+            len(before) >= 1 and before[-1].lemma == "не"
+        )
+        if tok.lemma in NEGATING_VERBS:
+            return not has_not
+        return has_not
+
+    def _question(self, verb: int | None) -> bool:
+        """ "считает ли он, что ...": an interviewer's question, not a statement."""
+        if verb is None:
+            return False
+        nxt = verb + 1
+        return nxt < len(self.tokens) and self.tokens[nxt].lemma == "ли"
+
+    def add(
+        self,
+        start: int,
+        speaker: Speaker | None,
+        text: str,
+        kind: ClaimKind,
+        verb: int | None = None,
+        *,
+        ref: SpeakerRef | None = None,
+    ) -> None:
+        if speaker is None or (speaker[0] is None and speaker[1] is None) or self._question(verb):
             return
         text = re.sub(r"\s+", " ", text).strip(" ,;:—–-\n")
+        text = re.sub(r"^(?:что|чтобы)\s+(?=\S)", "", text, flags=re.I) if kind == "reported" else text
+        if kind == "reported" and text[:1] in "«„“\"" and text.rstrip(".")[-1:] in "»“”\"":
+            text = text.rstrip(".")
+            inner = text[1:-1]
+            if inner and not any(ch in inner for ch in "«»„“”\""):
+                text = inner  # "отметил, что «...»": the whole claim is a quote
         if len(text.split()) < _MIN_WORDS:
             return
         if len(text) > _MAX_CHARS:
             text = text[:_MAX_CHARS].rsplit(" ", 1)[0] + "…"
-        self.drafts.append(_Draft(start, speaker[0], speaker[1], text, kind))
+        draft = _Draft(start, speaker[0], speaker[1], text, kind, ref or speaker[2], self._negated(verb))
+        self.drafts.append(draft)
 
     # ------------------------------------------------------------------ quotes
 
@@ -287,7 +405,7 @@ class _Finder:
         self.used_verbs.add(verb)
         ended = inner[m.end(2) : m.end(2) + 1]
         joint = ". " if ended == "." and m.group(1) == "," else m.group(1) + " "
-        self.add(qs, spk, inner[: m.start(1)] + joint + inner[m.end() :], "quote")
+        self.add(qs, spk, inner[: m.start(1)] + joint + inner[m.end() :], "quote", verb)
         return True
 
     def _speech_verb_any(self, rng: range) -> int | None:
@@ -308,7 +426,7 @@ class _Finder:
         if verb is None:
             return False
         self.used_verbs.add(verb)
-        self.add(qs, self.speaker(a_start, a_stop, verb), inner, "quote")
+        self.add(qs, self.speaker(a_start, a_stop, verb), inner, "quote", verb)
         return True
 
     def _attribution_before(self, qs: int, qe: int, inner: str) -> bool:
@@ -326,7 +444,7 @@ class _Finder:
         spk = self.speaker(region_start, region_stop, verb)
         if spk is None or (verb is None and spk[1] is None):
             return False
-        self.add(qs, spk, inner, "quote")
+        self.add(qs, spk, inner, "quote", verb)
         return True
 
     def block_quotes_pass(self) -> None:
@@ -344,15 +462,16 @@ class _Finder:
             if verb is None or verb in self.used_verbs:
                 continue
             lead = _REPORTED_LEADS.search(line)
+            spk: Speaker | None
             if lead and re.match(r"(?i:по\s+(его|её|ее)\s)", lead.group(0)):
-                spk = self._previous_speaker(region_start)
+                spk = self._pronoun(line_start + lead.start(), lead.group(0).split()[1].lower())
             else:
                 spk = self.speaker(region_start, region_stop, verb)
             nxt = m.group("next").strip()
             if nxt[:1] in _OPENERS and nxt[-1:] in '»“”".':
                 nxt = nxt.strip('«»„“”"')
             self.used_verbs.add(verb)
-            self.add(m.start("next"), spk, nxt, "quote")
+            self.add(m.start("next"), spk, nxt, "quote", verb)
 
     # ------------------------------------------------------------------ reported speech
 
@@ -384,7 +503,7 @@ class _Finder:
         if prev.start < self.state.body_offset or self.text[prev.start : prev.stop].rstrip().endswith(":"):
             return False
         self.used_verbs.add(verb)
-        self.add(prev.start, spk, prev.text, "reported")
+        self.add(prev.start, spk, prev.text, "reported", verb)
         return True
 
     def _by_words_of(self, start: int, stop: int) -> None:
@@ -404,7 +523,7 @@ class _Finder:
                 if 0 < nxt - comma <= 120:
                     comma = nxt
             pron = re.match(r"(?i:по\s+(его|её|ее)\s)", m.group(0))
-            spk = self._previous_speaker(start + m.start()) if pron else self.speaker(s_start, s_stop)
+            spk = self._pronoun(start + m.start(), pron.group(1).lower()) if pron else self.speaker(s_start, s_stop)
             lead = sent[: m.start()].rstrip(" ,")
             claim = sent[comma + 1 :] if not lead or len(lead.split()) <= 1 else lead + " " + sent[comma + 1 :]
             self.add(start + m.start(), spk, claim, "reported")
@@ -425,7 +544,7 @@ class _Finder:
             v_stop = self.tokens[verb].stop
             spk = self.speaker(v_stop, start + comma, verb)
             self.used_verbs.add(verb)
-            self.add(start + m.start(), spk, sent[comma + 1 :], "reported")
+            self.add(start + m.start(), spk, sent[comma + 1 :], "reported", verb)
 
     def _clause_start(self, first: int, verb: int) -> int:
         i = verb - 1
@@ -466,12 +585,12 @@ class _Finder:
                 s_start, s_stop = tok.stop, self.tokens[j].start
             else:
                 s_start, s_stop = self.tokens[c_start].start, tok.start
-            spk = self.speaker(s_start, s_stop, v)
+            spk = self._subject(v, c_start, j) or self.speaker(s_start, s_stop, v)
             if spk is None and c_start < v:
                 spk = self.speaker(tok.stop, self.tokens[j].start, v)
             claim_from = self.tokens[j + 2].start if sep == "," and j + 2 < stop else self.tokens[j + 1].start
             self.used_verbs.add(v)
-            self.add(self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[stop - 1].stop], "reported")
+            self.add(self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[stop - 1].stop], "reported", v)
 
     def _trailing(self, first: int, stop: int) -> None:
         """..., считает Андрес Восман. (attribution after the claim, at the end of the sentence)."""
@@ -487,14 +606,54 @@ class _Finder:
             end = v + 1
             while end < stop and self.tokens[end].text not in (",", ".", ";", ":", "!", "?", "(", "—"):
                 end += 1
-            if end - v > 8:
+            spk = self._subject(v, v, stop)
+            if spk is None and end - v > 8:
                 continue
-            spk = self.speaker(tok.stop, self.tokens[end - 1].stop if end > v + 1 else tok.stop, v)
+            spk = spk or self.speaker(tok.stop, self.tokens[end - 1].stop if end > v + 1 else tok.stop, v)
             if spk is None:
                 continue
             claim_start = self.tokens[first].start
             self.used_verbs.add(v)
-            self.add(claim_start, spk, self.text[claim_start : prev.start], "reported")
+            self.add(claim_start, spk, self.text[claim_start : prev.start], "reported", v)
+
+    def continuation_pass(self) -> None:
+        """A paragraph that is all quote, with no speech verb, right after a speaker's quote continues it.
+
+        Russian typography opens « at every paragraph of a long quote and closes it only at the end, so
+        the paragraph may have no closing mark. An interviewer's question (a paragraph ending in "?")
+        never continues an answer, and nothing follows across a heading or an unrelated paragraph.
+        """
+        text = self.text
+        paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+        by_start = sorted(self.drafts, key=lambda d: d.start)
+        starts = [d.start for d in by_start]
+        for (p_start, _), (n_start, n_stop) in itertools.pairwise(paras):
+            if n_start < self.state.body_offset:
+                continue
+            body = text[n_start:n_stop].strip()
+            if body[:1] not in _OPENERS or body.rstrip(".…").endswith("?"):
+                continue
+            closer = _OPENERS[body[0]]
+            end = body.rfind(closer, 1)
+            tail = body[end + 1 :].strip() if end > 0 else ""
+            if tail.strip(".…!?") or body.count(closer) > (1 if closer != body[0] else 2):
+                continue  # something follows the quote (an attribution) or several quotes: not a continuation
+            i = bisect.bisect_left(starts, n_start)
+            if i < len(starts) and starts[i] < n_stop:
+                continue  # already attributed
+            prev = by_start[i - 1] if i > 0 and starts[i - 1] >= p_start else None
+            if prev is None or prev.kind != "quote" or prev.speaker is None:
+                continue
+            inner = body[1:end] if end > 0 else body[1:]
+            draft_count = len(self.drafts)
+            self.add(n_start, (prev.speaker, prev.actor, "continuation"), inner, "quote")
+            if len(self.drafts) > draft_count:
+                by_start.insert(i, self.drafts[-1])
+                starts.insert(i, n_start)
+                if prev.actor:
+                    actor = next((k for k, a in enumerate(self.state.actors) if a.name == prev.actor), None)
+                    if actor is not None:
+                        self.resolver.count(actor)
 
     def _inside_quote(self, pos: int) -> bool:
         return any(qs < pos < qe for qs, qe in self.quotes)
@@ -508,7 +667,15 @@ class _Finder:
                 continue
             seen.add(k)
             out.append(
-                Claim(speaker=d.speaker, text=d.text, kind=d.kind, actor=d.actor, sentence=self._sent_of(d.start))
+                Claim(
+                    speaker=d.speaker,
+                    text=d.text,
+                    kind=d.kind,
+                    actor=d.actor,
+                    sentence=self._sent_of(d.start),
+                    speaker_ref=d.ref,
+                    negated=d.negated,
+                )
             )
         return out
 
@@ -519,4 +686,7 @@ def find_claims(state: State, models: Models) -> None:
     finder.quotes_pass()
     finder.block_quotes_pass()
     finder.reported_pass()
+    finder.continuation_pass()
     state.claims = finder.result()
+    for actor, n in finder.resolver.resolved.items():
+        state.actors[actor].mentions += n

@@ -88,7 +88,7 @@ def normalize(text: str) -> str:
 _RETELLERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ИноТВ", re.compile(r"ИноТВ|InoTV|inotv\.rt\.com", re.I)),
     ("ИноСМИ", re.compile(r"ИноСМИ|InoSMI|inosmi\.ru", re.I)),
-    ("RT", re.compile(r"russian\.rt\.com|\brt\.com\b|Лента новостей RT|позицию RT\b|\bRT на русском", re.I)),
+    ("RT", re.compile(r"russian\.rt\.com|\brt\.com\b|\bRT на русском", re.I)),
 )
 _NOT_OUTLETS = {"twitter", "facebook", "telegram", "youtube", "instagram", "вконтакте", "tiktok", "the", "getty"}
 
@@ -155,12 +155,14 @@ def _outlet_votes(text: str, votes: Counter[str], first_seen: dict[str, int]) ->
 _CHROME_LINE_RES = tuple(
     re.compile(p, re.I)
     for p in (
-        r"^материалы\s+\S+(?:\s+\S+)?\s+(?:содержат|не\s+отражают|отражают)\b",
-        r"\bне\s+отражают\s+(?:позицию|точку\s+зрения|мнение)\s+(?:редакции|RT|ИноСМИ|ИноТВ)",
-        r"^публикуем\s+в\s+",
-        r"^лента\s+новостей\b",
-        r"^новости\s+партн[её]ров",
-        r"^(?:сегодня|сейчас)\s+в\s+сми$",
+        # Editorial disclaimers: "the views of the sources are not those of the editors", in any wording.
+        r"^(?=.{0,250}$)(?:материал\w*|публикаци\w+|мнени\w+|оценк\w+|точк\w+\s+зрения|стат\w+)\b.{0,160}"
+        r"\bне\s+(?:отража\w*|выража\w*|совпада\w*)\b",
+        r"\b(?:не\s+)?(?:отража\w*|выража\w*|совпада\w*)\s+(?:с\s+)?(?:позици\w+|точк\w+\s+зрения|мнени\w+)"
+        r"\s+редакци\w+",
+        # Self-promotion: the site's own accounts and channels ("Публикуем в Twitter...", "Мы в Telegram").
+        r"^(?=.{0,200}$).*\b(?:публику\w+|мы|наш\w*|подпис\w+)\b.{0,80}\b(?:Twitter|Telegram|Facebook|"
+        r"ВКонтакте|YouTube|Instagram|Дзен|канал\w*)\b",
         r"^(?:читайте|смотрите|слушайте)\s+(?:также|ещё|еще|нас|больше)\b",
         r"^(?:по\s+теме|похожие\s+(?:новости|материалы)|другие\s+новости|главное\s+за\s+день|популярное)\s*:?$",
         r"^(?:подписывайтесь|подпишитесь|поделиться|поделитесь|присоединяйтесь|следите\s+за\s+нами)\b",

@@ -117,6 +117,10 @@ def _split_glued(models: Models, tokens: list[Token], surnames: set[str]) -> lis
     """
     pieces: list[list[Token]] = [[]]
     words = tokens
+    # "Юханнеса Рибера Нурдбю (Johannes Riber Nordby)": the original spelling word for word says one name.
+    native = [t for t in tokens if re.search(r"[А-Яа-яЁё]", t.text)]
+    latin = [t for t in tokens if re.fullmatch(r"[A-Za-z][A-Za-z'’-]*", t.text)]
+    one_name = len(native) >= 2 and len(native) == len(latin) and "(" in {t.text for t in tokens}
     for i, tok in enumerate(words):
         if tok.text in (",", ";", "(", ")", "/") or tok.lemma == "и":
             if pieces[-1]:
@@ -135,7 +139,7 @@ def _split_glued(models: Models, tokens: list[Token], surnames: set[str]) -> lis
                     and not_given
                     and has_grammeme(vocab, prev.text, "Surn")
                 )
-                if both_surnames or case_seam:
+                if (both_surnames or case_seam) and not one_name:
                     pieces.append([])
         pieces[-1].append(tok)
     return [p for p in pieces if p]
@@ -236,6 +240,8 @@ def find_mentions(state: State, models: Models) -> None:
         first, last = _token_range(starts, tokens, span.start, span.stop)
         spans.append((kind, first, last))
     taken = {i for _, first, last in spans for i in range(first, last)}
+    given = {_key(_words(tokens[f:e])[0].text) for k, f, e in spans if k == "person" and len(_words(tokens[f:e])) >= 2}
+    spans = [(k, _given_name_before(tokens, f, taken, given) if k == "person" else f, e) for k, f, e in spans]
 
     # Surnames seen inside multi-word person spans tell glued pairs apart from first+last names.
     surnames: set[str] = set()
@@ -278,6 +284,7 @@ def find_mentions(state: State, models: Models) -> None:
                 if len(piece) == 1 and piece[0].case not in (None, "Nom") and _key(name) == _key(piece[0].text):
                     # natasha could not inflect a rare name ("Обамы"); the contextual lemma usually can.
                     name = str(recover_shape(piece[0].lemma, piece[0].text))
+                name = _keep_yo(_nominative_surname(name, piece), piece)
             name = re.sub(r"\s+", " ", name).strip()
             if _is_junk(kind, piece, name):
                 continue
@@ -286,6 +293,85 @@ def find_mentions(state: State, models: Models) -> None:
             mention.nominative = all(t.case in (None, "Nom") for t in _words(piece))
             mentions.append(mention)
     state.mentions = mentions
+
+
+def _given_name_before(tokens: list[Token], first: int, taken: set[int], given: set[str]) -> int:
+    """Extend a person span over a given name NER left out ("Юханнеса | Рибера Нурдбю").
+
+    Multi-part foreign names often lose their first word; a capitalised proper noun glued to the
+    span's left, in the same sentence and case, and in no other span, belongs to the name.
+    """
+    i = first - 1
+    if i < 0 or i in taken:
+        return first
+    tok, head = tokens[i], tokens[first]
+    if (
+        tok.pos == "PROPN"
+        and tok.sent == head.sent
+        and tok.text[:1].isupper()
+        and tok.text[1:2].islower()
+        and tok.stop + 1 >= head.start
+        and (tok.case == head.case or any(_similar_surname(tok.text, g) for g in given))
+        and tok.feats.get("Animacy") != "Inan"
+    ):
+        return i
+    return first
+
+
+#: Oblique endings of foreign masculine surnames and the nominative they come from ("Карзая" -> "Карзай").
+_OBLIQUE_ENDINGS = (("ями", "й"), ("ем", "й"), ("ом", ""), ("ю", "й"), ("я", "й"), ("у", ""), ("а", ""), ("е", ""))
+_VOWELS = set("аеёиоуыэюяaeiou")
+
+
+def _nominative_surname(name: str, piece: list[Token]) -> str:
+    """Undo an oblique case natasha left on a foreign surname ("Хамид Карзая" -> "Хамид Карзай").
+
+    pymorphy does not know most foreign surnames and reads "Карзая" as a feminine nominative; the
+    tagger in context knows it is a masculine genitive. Only then is the ending mapped back, by the
+    regular declension of masculine surnames (-я after a vowel -> -й, -а after a consonant -> stem).
+    """
+    words = [t for t in piece if _WORD_RE.search(t.text)]
+    parts = name.split()
+    if not words or len(parts) != len(words):
+        return name
+    last = words[-1]
+    if last.case in (None, "Nom") or last.feats.get("Gender") != "Masc" or _key(parts[-1]) != _key(last.text):
+        return name
+    if len(words) >= 2 and _key(parts[0]) == _key(words[0].text):
+        return name  # natasha inflected nothing: maybe an indeclinable name, leave it
+    word = parts[-1]
+    for ending, nominative in _OBLIQUE_ENDINGS:
+        stem = word[: -len(ending)]
+        if word.lower().endswith(ending) and len(stem) >= 3:
+            after_vowel = stem[-1].lower() in _VOWELS
+            if (nominative == "й") == after_vowel:
+                return " ".join([*parts[:-1], stem + nominative])
+    return name
+
+
+def _keep_yo(name: str, piece: list[Token]) -> str:
+    """natasha folds ё into е; put it back where the text has it ("Сплидбёль", not "Сплидбель")."""
+    if "ё" not in "".join(t.text.lower() for t in piece):
+        return name
+    out = []
+    for word, tok in zip(name.split(), [t for t in piece if _WORD_RE.search(t.text)], strict=False):
+        src = tok.text
+        chars = list(word)
+        for i, ch in enumerate(src[: len(chars)]):
+            if ch in "ёЁ" and chars[i] in "еЕ":
+                chars[i] = "ё" if ch == "ё" else "Ё"
+        out.append("".join(chars))
+    rest = name.split()[len(out):]
+    return " ".join(out + rest)
+
+
+def _sub_run(short: list[str], long_: list[str]) -> bool:
+    """Whether the words of `short` are a contiguous run of `long_` ("Рибер Нурдбю" in "Юханнес Рибер Нурдбю")."""
+    n = len(short)
+    return any(
+        all(_similar_surname(a, b) for a, b in zip(short, long_[i : i + n], strict=True))
+        for i in range(len(long_) - n + 1)
+    )
 
 
 def _similar_surname(a: str, b: str) -> bool:
@@ -342,9 +428,9 @@ def merge(state: State, models: Models) -> None:
             found = None
             for idx in person_full:
                 aparts = actors[idx].name.split()
-                if _similar_surname(aparts[-1], parts[-1]) and (
+                if (_similar_surname(aparts[-1], parts[-1]) and (
                     _key(aparts[0]) == _key(parts[0]) or _key(aparts[0])[:1] == _key(parts[0])[:1]
-                ):
+                )) or (len(aparts) > len(parts) and _sub_run(parts, aparts)):
                     found = idx
                     break
             if found is None:
@@ -446,7 +532,12 @@ def aliases(actor: ActorDraft, latin: Any) -> tuple[str, ...]:
 
 def to_actor(actor: ActorDraft, latin: Any) -> Actor:
     return Actor(
-        name=actor.name, kind=actor.kind, mentions=actor.mentions, role=actor.role, aliases=aliases(actor, latin)
+        name=actor.name,
+        kind=actor.kind,
+        mentions=actor.mentions,
+        role=actor.role,
+        aliases=aliases(actor, latin),
+        actions=tuple(actor.actions),
     )
 
 

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 ActorKind = Literal["person", "organization", "location"]
 ClaimKind = Literal["quote", "reported"]
+#: How the text referred to a claim's speaker (a contract of `analyze --json`).
+SpeakerRef = Literal["name", "pronoun", "role", "continuation", "outlet", "anonymous"]
 TagOrigin = Literal["explicit", "topic", "actor"]
 
 #: Text beyond this many characters is not analysed (the article is still stored whole).
@@ -27,6 +29,8 @@ class Actor:
     mentions: int
     role: str | None = None
     aliases: tuple[str, ...] = ()
+    #: What the article reports the actor doing (sentences where it is the subject), not what it says.
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,9 @@ class Claim:
     ``speaker`` is the speaker as a reader should see it: the canonical actor name when the speaker
     was resolved to an actor, else the source as the text words it ("анонимный источник").
     ``actor`` is the canonical actor name, or None for unnamed sources.
+    ``speaker_ref`` says how the text referred to the speaker ("добавил он" is "pronoun"), so a
+    reader can weigh a resolved reference; ``negated`` is True when the frame denies the statement
+    ("не думает, что ...", "опроверг, что ..."): the text is what was denied.
     """
 
     speaker: str | None
@@ -43,6 +50,8 @@ class Claim:
     kind: ClaimKind
     actor: str | None = None
     sentence: int = 0
+    speaker_ref: SpeakerRef = "name"
+    negated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +84,7 @@ class ArticleAnalysis:
     def to_json(self) -> dict[str, Any]:
         """The `analyze --json` shape (a contract: fields may be added, never renamed)."""
         data = asdict(self)
-        data["actors"] = [{**asdict(a), "aliases": list(a.aliases)} for a in self.actors]
+        data["actors"] = [{**asdict(a), "aliases": list(a.aliases), "actions": list(a.actions)} for a in self.actors]
         return data
 
 

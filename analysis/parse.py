@@ -66,3 +66,31 @@ def parse(state: State, models: Models) -> None:
     state.tokens = tokens
     state.sents = sents
     state.doc = doc
+
+
+def parse_syntax(state: State, models: Models) -> None:
+    """Dependency heads and relations (natasha's NewsSyntaxParser) for the sentences that need them.
+
+    Claims use them to find the subject of a speech verb ("Президент ... и отметил, что": the
+    subject of a coordinated verb), actions to find what an actor is the subject of. Only sentences
+    with an actor mention or a speech verb are parsed: the others can give neither, and the parser
+    is the most expensive model of the pipeline.
+    """
+    from analysis.lexicon import SPEECH_VERBS
+
+    tokens = state.tokens
+    wanted = {m.sent for m in state.mentions}
+    wanted.update(t.sent for t in tokens if t.lemma in SPEECH_VERBS)
+    chosen = [sent for n, sent in enumerate(state.sents) if n in wanted and sent.stop_token > sent.first_token]
+    if not chosen:
+        return
+    markups = models.syntax_parser.map([[t.text for t in tokens[s.first_token : s.stop_token]] for s in chosen])
+    for sent, markup in zip(chosen, markups, strict=True):
+        base = sent.first_token
+        for offset, tok in enumerate(markup.tokens):
+            index = base + offset
+            if index >= sent.stop_token:
+                break
+            head = str(tok.head_id or "")
+            tokens[index].head = base + int(head) - 1 if head.isdigit() and int(head) > 0 else -1
+            tokens[index].rel = str(tok.rel or "")

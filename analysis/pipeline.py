@@ -12,11 +12,12 @@ from collections.abc import Callable
 
 from analysis import clean as cleaning
 from analysis import language
+from analysis.actions import find_actions
 from analysis.claims import find_claims
 from analysis.entities import MAX_ACTORS, find_mentions, merge, rank_actors
 from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, ArticleAnalysis, Rejection
 from analysis.models import Models, load_models
-from analysis.parse import parse
+from analysis.parse import parse, parse_syntax
 from analysis.roles import assign_roles
 from analysis.state import State
 from analysis.summary import summarize
@@ -37,8 +38,10 @@ STEPS: tuple[Step, ...] = (
     parse,  # tokens, sentences, morphology, lemmas
     find_mentions,  # NER spans, repaired and normalised
     merge,  # mentions -> actors
+    parse_syntax,  # dependency heads and relations where an actor or a speech verb occurs
     assign_roles,  # "госсекретарь США" for each person
-    find_claims,  # who said what
+    find_claims,  # who said what (and the references to the speakers, counted as mentions)
+    find_actions,  # what each actor is reported doing
     rank_actors,  # actors by salience, outlets left out
     tag,  # explicit, topic and actor tags
     summarize,  # lead and summary sentences

@@ -24,6 +24,9 @@ class Token:
     feats: dict[str, str]
     lemma: str
     sent: int
+    #: Syntax (filled by `parse.parse_syntax`): index of the head token in State.tokens, -1 for the root.
+    head: int = -1
+    rel: str = ""
 
     @property
     def case(self) -> str | None:

@@ -1,0 +1,190 @@
+"""Who "он", "министр" and "издание" are: references resolved to the article's actors.
+
+Russian news name a speaker once and then refer back ("..., — добавил он", "По словам министра",
+"пишет издание"). The rule is the one a careful reader applies: the nearest preceding compatible
+mention, where compatible means the same gender and number (from natasha's morphology), a person
+for a personal pronoun, and, for a role noun, a person whose role starts with that noun. Mentions in
+subject position or in apposition to a role noun are preferred to possessors ("администрации
+Обамы"), which are rarely what "он" points back to. When nothing compatible is close enough the
+reference stays unresolved and the caller keeps the words of the text: a wrong name is the one error
+an analyst cannot afford.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+
+from analysis.lexicon import ROLE_NOUNS
+from analysis.state import Mention, State, Token
+
+#: How far back (in sentences) a pronoun or a role noun may point.
+WINDOW = 6
+#: Nouns that stand for the outlet whose article is retold ("пишет издание").
+OUTLET_NOUNS = frozenset(
+    {"издание", "газета", "журнал", "агентство", "телеканал", "радиостанция", "портал", "сайт", "таблоид", "сми"}
+)
+PERSONAL = {"он": ("Masc", "Sing"), "она": ("Fem", "Sing"), "они": (None, "Plur")}
+POSSESSIVE = {"его": ("Masc", "Sing"), "её": ("Fem", "Sing"), "ее": ("Fem", "Sing"), "их": (None, "Plur")}
+
+
+@dataclass(slots=True)
+class Referent:
+    """A place in the text that names an actor: a mention, or a role noun already resolved."""
+
+    pos: int
+    sent: int
+    actor: int
+    salient: bool
+
+
+def _role_head(role: str | None) -> str:
+    return (role or "").split(" ")[0].lower()
+
+
+def role_matches(lemma: str, role: str | None) -> bool:
+    """ "министр" matches "министр обороны", "премьер" matches "премьер-министр"."""
+    head = _role_head(role)
+    if not head:
+        return False
+    return head == lemma or head.startswith(lemma + "-") or lemma.startswith(head + "-")
+
+
+class Resolver:
+    """Resolves references at a text position to actor indexes, nearest compatible first."""
+
+    def __init__(self, state: State, in_quote: list[bool]) -> None:
+        self.state = state
+        self.genders = actor_genders(state)
+        self.referents: list[Referent] = []
+        self.positions: list[int] = []
+        tokens = state.tokens
+        for m in state.mentions:
+            if m.actor < 0 or in_quote[m.first]:
+                continue
+            self.referents.append(Referent(m.start, m.sent, m.actor, _salient(tokens, m)))
+        self._role_referents(in_quote)
+        self.referents.sort(key=lambda r: r.pos)
+        self.positions = [r.pos for r in self.referents]
+        #: References resolved while finding claims: they count as mentions of the actor.
+        self.resolved: Counter[int] = Counter()
+
+    def _role_referents(self, in_quote: list[bool]) -> None:
+        """A bare role noun in the nominative ("Сенатор заслужил ...") refers to the person holding that role."""
+        tokens = self.state.tokens
+        named = {i for m in self.state.mentions for i in range(m.first, m.stop_token)}
+        for i, tok in enumerate(tokens):
+            if tok.lemma not in ROLE_NOUNS or tok.pos != "NOUN" or tok.case != "Nom" or in_quote[i]:
+                continue
+            nxt = i + 1
+            while nxt < len(tokens) and tokens[nxt].sent == tok.sent and tokens[nxt].pos in ("ADJ", "NOUN", "PROPN"):
+                if nxt in named:
+                    break
+                nxt += 1
+            if nxt in named or tok.feats.get("Number") == "Plur":
+                continue  # a title in front of a name, or "министры": not a reference
+            actor = self._by_role(tok.start, tok.sent, tok.lemma, preliminary=True)
+            if actor is not None:
+                self.referents.append(Referent(tok.start, tok.sent, actor, True))
+                self.state.actors[actor].mentions += 1
+
+    def _before(self, pos: int, sent: int) -> list[Referent]:
+        """Referents before pos, nearest first, within the window."""
+        i = bisect.bisect_left(self.positions, pos)
+        out = []
+        for r in reversed(self.referents[:i]):
+            if sent - r.sent > WINDOW:
+                break
+            out.append(r)
+        return out
+
+    def pronoun(self, pos: int, sent: int, word: str) -> int | None:
+        """The person "он"/"она"/"его"/"её" at pos refers to, or None ("они" stays unresolved)."""
+        gender, number = PERSONAL.get(word) or POSSESSIVE.get(word) or (None, None)
+        if number != "Sing":
+            return None
+        candidates = [
+            r
+            for r in self._before(pos, sent)
+            if self.state.actors[r.actor].kind == "person" and self.genders.get(r.actor) in (gender, None)
+        ]
+        if not candidates:
+            return None
+        salient = [r for r in candidates if r.salient]
+        pick = (salient or candidates)[0]
+        if not salient and len({r.actor for r in candidates}) > 1:
+            return None  # only possessors around, and more than one: do not guess
+        return pick.actor
+
+    def _by_role(self, pos: int, sent: int, lemma: str, *, preliminary: bool = False) -> int | None:
+        seen: set[int] = set()
+        for r in self._before(pos, sent) if not preliminary else self._scan(pos, sent):
+            if r.actor in seen:
+                continue
+            seen.add(r.actor)
+            actor = self.state.actors[r.actor]
+            if actor.kind == "person" and role_matches(lemma, actor.role):
+                return r.actor
+        return None
+
+    def _scan(self, pos: int, sent: int) -> list[Referent]:
+        return [r for r in sorted(self.referents, key=lambda r: -r.pos) if r.pos < pos and sent - r.sent <= WINDOW]
+
+    def role(self, pos: int, sent: int, lemma: str) -> int | None:
+        """The person a role noun ("министр", "премьер") at pos refers to, or None."""
+        return self._by_role(pos, sent, lemma)
+
+    def count(self, actor: int) -> None:
+        self.resolved[actor] += 1
+
+
+def _salient(tokens: list[Token], m: Mention) -> bool:
+    """Subject-like (nominative) or in apposition to a role noun ("специалиста по России Сплидбёля").
+
+    The syntax parser decides first (subject, or attached to a role noun); the tagger's case and the
+    words in front are the fallback when the parse says neither.
+    """
+    inside = range(m.first, m.stop_token)
+    for i in inside:
+        tok = tokens[i]
+        if tok.head in inside:
+            continue
+        if tok.rel in ("nsubj", "nsubj:pass"):
+            return True
+        if tok.head >= 0 and tokens[tok.head].lemma in ROLE_NOUNS and tok.rel in ("appos", "nmod", "flat:name"):
+            return True
+    if tokens[m.first].case in (None, "Nom") or (m.first > 0 and tokens[m.first - 1].sent != tokens[m.first].sent):
+        return True
+    i = m.first - 1
+    while i >= 0 and m.first - i <= 6 and tokens[i].sent == tokens[m.first].sent:
+        tok = tokens[i]
+        if tok.lemma in ROLE_NOUNS:
+            return True
+        if tok.pos in ("NOUN", "VERB") or (tok.pos == "PUNCT" and tok.text not in ("-", "«", "»")):
+            return False  # "администрации Обамы", "встретился с Обамой": a possessor or an object
+        i -= 1
+    return False
+
+
+def actor_genders(state: State) -> dict[int, str | None]:
+    """Each person's grammatical gender by majority over the tagger's reading of its mentions."""
+    votes: dict[int, Counter[str]] = {}
+    for m in state.mentions:
+        if m.actor < 0 or m.kind != "person":
+            continue
+        for tok in state.tokens[m.first : m.stop_token]:
+            g = tok.feats.get("Gender")
+            if g in ("Masc", "Fem"):
+                votes.setdefault(m.actor, Counter())[g] += 1
+        # A past-tense verb right after a nominative name agrees with it ("Бернер заявила").
+        nxt = m.stop_token
+        if nxt < len(state.tokens) and state.tokens[m.first].case == "Nom":
+            tok = state.tokens[nxt]
+            if tok.pos == "VERB" and tok.feats.get("Gender") in ("Masc", "Fem"):
+                votes.setdefault(m.actor, Counter())[tok.feats["Gender"]] += 3
+    out: dict[int, str | None] = {}
+    for actor, counter in votes.items():
+        (top, n), *rest = counter.most_common()
+        out[actor] = top if not rest or n > rest[0][1] else None
+    return out
