@@ -38,6 +38,8 @@ def find_actions(state: State, models: Models) -> None:
         if not heads:
             continue
         word = tokens[heads[0]]
+        if word.rel in ("appos", "flat:name") and word.head >= 0 and word.head not in inside:
+            word = tokens[word.head]  # "Бывший канцлер Клаус Райнер выступил": the title is the subject
         if word.rel not in ("nsubj", "nsubj:pass") or word.head < 0:
             continue
         verb = tokens[word.head]

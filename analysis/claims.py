@@ -196,7 +196,7 @@ class _Finder:
         actor = self.resolver.pronoun(pos, self._sent_of(pos), word)
         if actor is None:
             return word, None, "pronoun"
-        self.resolver.count(actor)
+        self.resolver.count(actor, pos)
         name = self.state.actors[actor].name
         return name, name, "pronoun"
 
@@ -269,7 +269,8 @@ class _Finder:
         if head is None:
             return None
         head_lemma = toks[head].lemma
-        if head_lemma in OUTLET_NOUNS and toks[head].case == "Nom" and toks[head].feats.get("Number") != "Plur":
+        singular = toks[head].feats.get("Number") != "Plur"
+        if head_lemma in OUTLET_NOUNS and toks[head].case in ("Nom", "Gen") and singular:
             # "пишет издание": the outlet whose article is retold, when the page says which.
             if self.source:
                 return self.source, None, "outlet"
@@ -301,7 +302,7 @@ class _Finder:
         if head_lemma in ROLE_NOUNS and not plural and (end - begin == 1 or self._qualifies(phrase_toks, head - begin)):
             holder = self.resolver.role(toks[head].start, toks[head].sent, head_lemma)
             if holder is not None and self._role_fits(holder, text):
-                self.resolver.count(holder)
+                self.resolver.count(holder, toks[head].start)
                 name = self.state.actors[holder].name
                 return name, name, "role"
             return text, None, "role"
@@ -653,7 +654,7 @@ class _Finder:
                 if prev.actor:
                     actor = next((k for k, a in enumerate(self.state.actors) if a.name == prev.actor), None)
                     if actor is not None:
-                        self.resolver.count(actor)
+                        self.resolver.count(actor, n_start)
 
     def _inside_quote(self, pos: int) -> bool:
         return any(qs < pos < qe for qs, qe in self.quotes)

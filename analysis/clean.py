@@ -180,6 +180,9 @@ _CHROME_LINE_RES = tuple(
 #: A lone short Latin line inside a Russian article is a photo credit ("Reuters", "INFOX.SG").
 _CREDIT_RE = re.compile(r"^[A-Z][A-Za-z0-9&.'’-]*(?:\s+[A-Z][A-Za-z0-9&.'’-]*){0,2}$")
 _HEADER_RE = re.compile(r"^(?P<h>теги|tags|метки|ключевые\s+слова|источник|source)\s*:?$", re.I)
+_SOURCE_INLINE_RE = re.compile(r"^(?:источник|source|по\s+материалам)\s*:\s*(?P<name>\S.{0,60})$", re.I)
+#: A rubric above the headline ("ПРЕСС-РЕЛИЗ", "ЭКСКЛЮЗИВ"): capitals only, a few words.
+_RUBRIC_RE = re.compile(r"^[^\W\da-zа-яё]{2,}(?:[\s-][^\W\da-zа-яё]{2,}){0,2}[.:!]?$")
 _TAGS_INLINE_RE = re.compile(r"^(?:теги|tags|метки|ключевые\s+слова)\s*:\s*(?P<tags>\S.*)$", re.I)
 _HASHTAG_RE = re.compile(r"(?<![\w#&/])#(?P<tag>[^\W\d_][\w-]{0,49})")
 _ENDS_SENTENCE_RE = re.compile(r"[.!?…][\"»”)'’]*$|[»”\"]$")
@@ -287,6 +290,18 @@ def clean(text: str, *, origin: str | None = None) -> Cleaned:
                 dropped += nxt - i + 1
                 i = nxt + 1
                 continue
+        inline_source = _SOURCE_INLINE_RE.match(line)
+        outlet = _clean_outlet(inline_source.group("name")) if inline_source else None
+        if outlet:
+            votes[outlet] += 2
+            first_seen.setdefault(outlet, -1)
+            dropped += 1
+            i += 1
+            continue
+        if not kept and _RUBRIC_RE.match(line) and not _HEADER_RE.match(line):
+            dropped += 1
+            i += 1
+            continue
         inline = _TAGS_INLINE_RE.match(line)
         if inline:
             tags.extend(split_tags(inline.group("tags")))

@@ -59,6 +59,8 @@ class Resolver:
         self.genders = actor_genders(state)
         self.referents: list[Referent] = []
         self.positions: list[int] = []
+        #: Text positions already counted as a mention (each reference counts once).
+        self.counted: set[int] = set()
         tokens = state.tokens
         for m in state.mentions:
             if m.actor < 0 or in_quote[m.first]:
@@ -88,6 +90,7 @@ class Resolver:
             if actor is not None:
                 self.referents.append(Referent(tok.start, tok.sent, actor, True))
                 self.state.actors[actor].mentions += 1
+                self.counted.add(tok.start)
 
     def _before(self, pos: int, sent: int) -> list[Referent]:
         """Referents before pos, nearest first, within the window."""
@@ -135,8 +138,11 @@ class Resolver:
         """The person a role noun ("министр", "премьер") at pos refers to, or None."""
         return self._by_role(pos, sent, lemma)
 
-    def count(self, actor: int) -> None:
-        self.resolved[actor] += 1
+    def count(self, actor: int, pos: int) -> None:
+        """Count the reference at pos as a mention of actor (once per position)."""
+        if pos not in self.counted:
+            self.counted.add(pos)
+            self.resolved[actor] += 1
 
 
 def _salient(tokens: list[Token], m: Mention) -> bool:

@@ -117,6 +117,6 @@ def test_origin_is_a_fallback_source(pipeline: Any) -> None:
 def test_result_is_json_serialisable(pipeline: Any, fixture_text: Any) -> None:
     import json
 
-    res = analyze(fixture_text("inotv_retelling.txt"), pipeline=pipeline)
+    res = analyze(fixture_text("guardian_retelling.txt"), pipeline=pipeline)
     assert isinstance(res, ArticleAnalysis)
     json.dumps(res.to_json(), ensure_ascii=False)

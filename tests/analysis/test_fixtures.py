@@ -119,3 +119,41 @@ def test_alias_table_joins_country_names(pipeline: Any) -> None:
     assert names.count("Россия") == 1 and names.count("США") == 1
     russia = next(a for a in res.actors if a.name == "Россия")
     assert russia.mentions >= 3 and "РФ" in russia.aliases
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "refs" in EXPECTED[n]))
+def test_speaker_reference_kinds(results: dict[str, ArticleAnalysis], name: str) -> None:
+    """How the text referred to the speaker is reported per claim (analyze --json "speaker_ref")."""
+    res = results[name]
+    for fragment, ref in EXPECTED[name]["refs"].items():
+        found = [c for c in res.claims if fragment in c.text]
+        assert found, (fragment, res.claims)
+        assert found[0].speaker_ref == ref, (fragment, found[0])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_negation_is_kept(results: dict[str, ArticleAnalysis], name: str) -> None:
+    """ "не думает, что X" stores X with negated=True; "не исключил, что X" and a "не" inside X do not."""
+    res = results[name]
+    for fragment in EXPECTED[name].get("negated", []):
+        assert any(fragment in c.text and c.negated for c in res.claims), (fragment, res.claims)
+    for fragment in EXPECTED[name].get("affirmed", []):
+        assert any(fragment in c.text and not c.negated for c in res.claims), (fragment, res.claims)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_claims_never_start_with_chto_nor_carry_questions(results: dict[str, ArticleAnalysis], name: str) -> None:
+    res = results[name]
+    for c in res.claims:
+        assert not c.text.lower().startswith(("что ", ", что")), c
+    for question in EXPECTED[name].get("questions", []):
+        assert not any(question in c.text for c in res.claims), question
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "actions" in EXPECTED[n]))
+def test_actions_reported_per_actor(results: dict[str, ArticleAnalysis], name: str) -> None:
+    res = results[name]
+    for actor_name, fragment in EXPECTED[name]["actions"].items():
+        actor = next(a for a in res.actors if a.name == actor_name)
+        assert any(fragment in act for act in actor.actions), actor.actions
+        assert not any(fragment in c.text for c in res.claims if c.actor == actor_name)
