@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analysis.entities import key
-from analysis.lexicon import NEGATING_VERBS, ROLE_MODIFIERS, ROLE_NOUNS, SOURCE_NOUNS, SPEECH_VERBS
+from analysis.lexicon import (
+    DOCUMENT_NOUNS,
+    IMPERSONAL_VERBS,
+    NEGATING_VERBS,
+    ROLE_MODIFIERS,
+    ROLE_NOUNS,
+    SERVICE_NOUNS,
+    SOURCE_NOUNS,
+    SPEECH_VERBS,
+    STANCE_NOUNS,
+)
 from analysis.model import Claim, ClaimKind, SpeakerRef
 from analysis.morph import to_nominative
 from analysis.references import OUTLET_NOUNS, Resolver
@@ -215,6 +225,8 @@ class _Finder:
 
     def speaker(self, start: int, stop: int, verb: int | None = None) -> Speaker | None:
         """Resolve the words of [start, stop) to a Speaker; None when nobody is named there."""
+        if verb is not None and self.tokens[verb].lemma in IMPERSONAL_VERBS:
+            return self._document_author(start, stop)
         found = self._mentions_in(start, stop)
         persons = [m for m in found if m.kind == "person"]
         rng = self._tok_range(start, stop)
@@ -227,14 +239,18 @@ class _Finder:
                 not nom
                 and head is not None
                 and head.pos == "NOUN"
-                and head.case == "Nom"
+                and (head.case == "Nom" or head.lemma in SERVICE_NOUNS)
                 and (head.lemma in ROLE_NOUNS or head.lemma in SOURCE_NOUNS)
             )
             if not dependent:
                 return self._name(m)
-            # "Представитель Путина подчеркнул": the speaker is the representative, not Putin.
-            phrase = " ".join(t.text for t in self.tokens[m.first - 1 : m.stop_token])
-            return phrase[:1].lower() + phrase[1:], None, "role"
+            # "Представитель Путина подчеркнул", "цитирует пресс-службу Порошенко": the speaker is the
+            # representative or the service, not the person it belongs to.
+            assert head is not None
+            parts = [to_nominative(self.vocab, head.text, head.pos, head.feats)]
+            parts += [t.text for t in self.tokens[m.first : m.stop_token]]
+            phrase = " ".join(parts)
+            return phrase[:1].lower() + phrase[1:], None, "role" if head.lemma in ROLE_NOUNS else "anonymous"
         words = [t for t in toks if t.pos not in ("PUNCT",)]
         for t in words[:2]:
             if t.lemma in _PRONOUNS and t.case == "Nom":
@@ -254,6 +270,34 @@ class _Finder:
             return self._name(outlets[0])
         return None
 
+    def _document_author(self, start: int, stop: int) -> Speaker | None:
+        """ "говорится в заявлении министерства", "в комментарии, который получил РБК от департамента"."""
+        for m in self._mentions_in(start, stop):
+            before = self.tokens[m.first - 1] if m.first > 0 else None
+            if self.tokens[m.first].case == "Gen" or (before is not None and before.lemma == "от"):
+                return self._name(m)
+        toks = [self.tokens[i] for i in self._tok_range(start, stop)]
+        for n, tok in enumerate(toks):
+            if tok.lemma == "от" and n + 1 < len(toks):
+                words: list[str] = []
+                for nxt in toks[n + 1 : n + 7]:
+                    if nxt.pos not in ("ADJ", "NOUN", "PROPN", "DET"):
+                        break
+                    head_done = any(t.pos in ("NOUN", "PROPN") for t in toks[n + 1 : n + 1 + len(words)])
+                    words.append(nxt.text if head_done else to_nominative(self.vocab, nxt.text, nxt.pos, nxt.feats))
+                if words:
+                    return " ".join(words), None, "anonymous"
+        for n, tok in enumerate(toks):
+            if tok.lemma in DOCUMENT_NOUNS:
+                words = [to_nominative(self.vocab, tok.text, tok.pos, tok.feats)]
+                for nxt in toks[n + 1 : n + 6]:
+                    if nxt.pos in ("PUNCT", "VERB", "ADP", "SCONJ", "PRON") or nxt.case != "Gen":
+                        break
+                    words.append(nxt.text)
+                if len(words) > 1:
+                    return " ".join(words), None, "anonymous"
+        return None
+
     def _phrase(self, toks: list[Token], skip: set[int]) -> Speaker | None:
         """An unnamed source as a nominative noun phrase ("два европейских чиновника")."""
         index = self.index
@@ -264,6 +308,8 @@ class _Finder:
             if tok.pos == "NOUN" and (tok.lemma in SOURCE_NOUNS or tok.lemma in ROLE_NOUNS):
                 if tok.case in ("Dat", "Ins"):
                     continue
+                if tok.case == "Gen" and n > 0 and toks[n - 1].pos == "NOUN" and toks[n - 1].case != "Gen":
+                    continue  # "пресс-служба президента": the service speaks, not the president
                 head = n
                 break
         if head is None:
@@ -368,6 +414,10 @@ class _Finder:
             inner = text[1:-1]
             if inner and not any(ch in inner for ch in "«»„“”\""):
                 text = inner  # "отметил, что «...»": the whole claim is a quote
+        if text[:1] in _OPENERS and _OPENERS[text[0]] not in text[1:]:
+            text = text[1:].lstrip()  # a quote mark the source never closed
+        if text[-1:] in "»“”" and not any(o in text[:-1] for o, c in _OPENERS.items() if c == text[-1]):
+            text = text[:-1].rstrip()
         if len(text.split()) < _MIN_WORDS:
             return
         if len(text) > _MAX_CHARS:
@@ -577,7 +627,10 @@ class _Finder:
             # "Эстония считает Россию угрозой, что ..." is not speech: a direct object sits in between.
             between = self.tokens[v + 1 : j]
             if any(
-                t.pos in ("NOUN", "PROPN") and t.case in ("Acc", "Ins") and (k == 0 or between[k - 1].pos != "ADP")
+                t.pos in ("NOUN", "PROPN")
+                and t.case in ("Acc", "Ins")
+                and (k == 0 or between[k - 1].pos != "ADP")
+                and t.lemma not in STANCE_NOUNS
                 for k, t in enumerate(between)
             ):
                 continue
@@ -590,8 +643,22 @@ class _Finder:
             if spk is None and c_start < v:
                 spk = self.speaker(tok.stop, self.tokens[j].start, v)
             claim_from = self.tokens[j + 2].start if sep == "," and j + 2 < stop else self.tokens[j + 1].start
+            claim_stop = self._next_frame(j + 1, stop)
             self.used_verbs.add(v)
-            self.add(self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[stop - 1].stop], "reported", v)
+            self.add(
+                self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[claim_stop - 1].stop], "reported", v
+            )
+
+    def _next_frame(self, begin: int, stop: int) -> int:
+        """Where a second speech frame of the same sentence starts ("..., и отметил, что ..."), else stop."""
+        for k in range(begin + 1, stop - 1):
+            tok = self.tokens[k]
+            if not is_speech(tok) or self.in_quote[k] or self.tokens[k + 1].text not in (",", ":"):
+                continue
+            prev = self.tokens[k - 1]
+            if prev.lemma in ("и", "а", "но") and k - 1 > begin:
+                return k - 1
+        return stop
 
     def _trailing(self, first: int, stop: int) -> None:
         """..., считает Андрес Восман. (attribution after the claim, at the end of the sentence)."""

@@ -286,6 +286,8 @@ def find_mentions(state: State, models: Models) -> None:
                     name = str(recover_shape(piece[0].lemma, piece[0].text))
                 name = _keep_yo(_nominative_surname(name, piece), piece)
             name = re.sub(r"\s+", " ", name).strip()
+            if kind == "person":
+                name = re.sub(r"^([A-ZА-ЯЁ])\.(?=[A-ZА-ЯЁ][a-zа-яё])", r"\1. ", name)  # "Н.Прянишников"
             if _is_junk(kind, piece, name):
                 continue
             start, stop = tokens[p_first].start, tokens[p_stop - 1].stop
@@ -480,7 +482,8 @@ def merge(state: State, models: Models) -> None:
             actor.name = max(
                 pool,
                 # A form with the given name beats a particle surname ("фон дер Ляйен").
-                key=lambda n: (n[:1].isupper(), nominal[idx][n], forms[idx][n], -abs(len(n.split()) - 2),
+                key=lambda n: (n[:1].isupper(), not _INITIAL_RE.match(n.split()[0]), nominal[idx][n], forms[idx][n],
+                               -abs(len(n.split()) - 2),
                                -len(n)),
             )
     state.actors = actors

@@ -25,6 +25,15 @@ WINDOW = 6
 OUTLET_NOUNS = frozenset(
     {"издание", "газета", "журнал", "агентство", "телеканал", "радиостанция", "портал", "сайт", "таблоид", "сми"}
 )
+#: Person nouns that describe rather than name an office: they refer back to the person in focus.
+#: Not "эксперт", "аналитик", "источник": those usually introduce someone new, named later or never.
+DESCRIPTORS = frozenset(
+    {
+        "дипломат", "политик", "оппозиционер", "парламентарий", "депутат", "физик", "бизнесмен",
+        "предприниматель", "правозащитник", "активист", "блогер", "спортсмен", "режиссёр", "режиссер",
+        "артист", "писатель", "историк", "профессор",
+    }
+)
 PERSONAL = {"он": ("Masc", "Sing"), "она": ("Fem", "Sing"), "они": (None, "Plur")}
 POSSESSIVE = {"его": ("Masc", "Sing"), "её": ("Fem", "Sing"), "ее": ("Fem", "Sing"), "их": (None, "Plur")}
 
@@ -135,8 +144,20 @@ class Resolver:
         return [r for r in sorted(self.referents, key=lambda r: -r.pos) if r.pos < pos and sent - r.sent <= WINDOW]
 
     def role(self, pos: int, sent: int, lemma: str) -> int | None:
-        """The person a role noun ("министр", "премьер") at pos refers to, or None."""
-        return self._by_role(pos, sent, lemma)
+        """The person a role noun ("министр", "премьер") at pos refers to, or None.
+
+        A descriptor that names no office ("дипломат", "политик", "оппозиционер") matches no role;
+        it refers back to the person the passage is about: accepted only when exactly one person
+        is mentioned in the nearest sentences (no choice, so no guess).
+        """
+        found = self._by_role(pos, sent, lemma)
+        if found is not None or lemma not in DESCRIPTORS:
+            return found
+        near = [r for r in self._before(pos, sent) if sent - r.sent <= 2]
+        people = {r.actor for r in near if self.state.actors[r.actor].kind == "person"}
+        if len(people) == 1 and any(r.salient for r in near if r.actor in people):
+            return people.pop()
+        return None
 
     def count(self, actor: int, pos: int) -> None:
         """Count the reference at pos as a mention of actor (once per position)."""

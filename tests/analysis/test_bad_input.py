@@ -70,7 +70,7 @@ def test_default_limit_on_one_megabyte(pipeline: Any) -> None:
     res = analyze(text, pipeline=pipeline)
     assert isinstance(res, ArticleAnalysis)
     assert res.truncated and res.chars <= 100_000
-    assert time.perf_counter() - start < 30
+    assert time.perf_counter() - start < 120  # generous: a loaded 2-core machine, 10x the typical time
 
 
 def test_one_endless_line(pipeline: Any) -> None:
