@@ -93,9 +93,10 @@ def speaker_ok(gold: Gold, claim: Any) -> bool:
 
 
 def score(split: str, verbose: bool) -> int:
-    from analysis import ArticleAnalysis, analyze, load_models
     from ner_factrueval import match as ner_match
     from ner_factrueval import read_gold as ner_gold
+
+    from analysis import ArticleAnalysis, analyze, load_models
 
     gold = read_gold(GOLD / f"claims_{split}.txt")
     corpus = CORPORA[split]
