@@ -183,6 +183,8 @@ class AlertSender:
         self.poll_interval = poll_interval
         self.batch = batch
         self._wake = asyncio.Event()
+        #: Set while nothing is due and nothing is in flight (tests wait for it before negative checks).
+        self._idle = asyncio.Event()
         self._slots = asyncio.Semaphore(self.limits.concurrency)
         self._in_flight: set[int] = set()
         self._busy_chats: set[int] = set()
@@ -191,12 +193,19 @@ class AlertSender:
         self._sent_unmarked: dict[int, int | None] = {}
         self._failures: dict[int, int] = {}
         self._earliest: float | None = None
+        self._quiet = False
         self._articles: dict[int, ArticleFull | None] = {}
 
     # ------------------------------------------------------------ control
 
     def wake(self) -> None:
+        self._idle.clear()
         self._wake.set()
+
+    async def wait_idle(self) -> None:
+        """Until a pass of the sender found nothing it could send now and no send is in flight:
+        what is still in the outbox is held (muted, paused, digest) or waits for a retry."""
+        await self._idle.wait()
 
     async def on_analyzed(self, article_id: int) -> None:
         """Ingest hook: the outbox rows of ``article_id`` were just committed."""
@@ -228,6 +237,8 @@ class AlertSender:
                 if delay <= 0:
                     await asyncio.sleep(0)
                     continue
+                if self._quiet and not self._tasks and not self._wake.is_set():
+                    self._idle.set()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
         finally:
@@ -253,6 +264,7 @@ class AlertSender:
             if self._earliest <= now:
                 self._earliest = None
         started = 0
+        self._quiet = False
         for row in rows:
             if row.id in self._in_flight or row.id in self._sent_unmarked or row.chat_id in deferred:
                 continue
@@ -283,6 +295,7 @@ class AlertSender:
             self._tasks.add(task)
             task.add_done_callback(self._done)
             started += 1
+        self._quiet = not started and not deferred and not any(r.id in self._sent_unmarked for r in rows)
         if started and len(rows) >= self.batch:
             return 0.0  # more may be waiting beyond this batch
         if started:

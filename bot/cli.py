@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings, require_token
@@ -24,76 +23,59 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="Dossier: a Telegram bot that files Russian news articles into a shared, searchable dossier.",
     )
+    parser.set_defaults(func=_run)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="start the bot (long polling); the default")
+    sub.add_parser("run", help="start the bot (long polling); the default").set_defaults(func=_run)
     console = sub.add_parser("console", help="chat with the bot in this terminal, without Telegram")
     console.add_argument("--lang", choices=["ru", "en"],
                          default="ru" if os.environ.get("LANG", "").startswith("ru") else "en",
                          help="interface language")
+    console.set_defaults(func=_console)
     analyze = sub.add_parser("analyze", help="analyse article files and print the card or JSON Lines")
     analyze.add_argument("paths", nargs="+", metavar="PATH", help="text or HTML files; - reads stdin")
     analyze.add_argument("--json", action="store_true", help="one JSON object per input, in input order")
+    analyze.set_defaults(func=_analyze)
     backup = sub.add_parser("backup", help="write a consistent copy of the database (safe while the bot runs)")
     backup.add_argument("path", metavar="PATH")
+    backup.set_defaults(func=_backup)
     export = sub.add_parser("export", help="export articles with their actors, claims and tags")
     export.add_argument("path", metavar="PATH", help="output file; - for stdout")
     export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.set_defaults(func=_export)
     imp = sub.add_parser("import", help="import a backlog: Telegram export, folder of .txt/.html, or JSON Lines")
     imp.add_argument("path", metavar="PATH",
                      help="result.json of a Telegram Desktop export (or its folder), a folder of files, or .jsonl")
     imp.add_argument("--alert", action="store_true", help="queue alerts for subscribers (off: backlog is silent)")
     imp.add_argument("--workers", type=int, default=None, metavar="N",
                      help="analysis processes (default ANALYSIS_WORKERS; 0 analyses in this process)")
+    imp.set_defaults(func=_import)
     return parser
+
+
+Command = Callable[[Settings, argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = args.command or "run"
+    func: Command = args.func
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        if command == "run":
-            return _run(settings)
-        if command == "console":
-            setup_logging("WARNING")
-            from bot.console import run_console
-
-            asyncio.run(run_console(settings, language=args.lang))
-            return 0
-        if command == "analyze":
-            setup_logging("WARNING")
-            from bot.analyze_cli import analyze_paths
-
-            return analyze_paths(args.paths, as_json=args.json)
-        if command == "backup":
-            setup_logging(settings.log_level)
-            from bot.maintenance import backup
-
-            asyncio.run(backup(settings, Path(args.path)))
-            return 0
-        if command == "export":
-            setup_logging(settings.log_level)
-            from bot.maintenance import export
-
-            asyncio.run(export(settings, args.path, args.format))
-            return 0
-        if command == "import":
-            return _import(settings, Path(args.path), alert=args.alert, workers=args.workers)
+        return func(settings, args)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
-    raise AssertionError(command)
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     token = require_token(settings)
     setup_logging(settings.log_level, token)
+    # Imported here, not at the top: `analyze`, `backup` and `--help` need no Telegram stack.
     from bot.app import build_application
 
     path = settings.database_path
@@ -105,16 +87,48 @@ def _run(settings: Settings) -> int:
     return 0
 
 
-def _import(settings: Settings, path: Path, *, alert: bool, workers: int | None) -> int:
+def _console(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging("WARNING")
+    from bot.console import run_console
+
+    asyncio.run(run_console(settings, language=args.lang))
+    return 0
+
+
+def _analyze(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging("WARNING")
+    from bot.analyze_cli import analyze_paths
+
+    return analyze_paths(args.paths, as_json=args.json)
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging(settings.log_level)
+    from bot.maintenance import backup
+
+    asyncio.run(backup(settings, Path(args.path)))
+    return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging(settings.log_level)
+    from bot.maintenance import export
+
+    asyncio.run(export(settings, args.path, args.format))
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
     setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
     from bot.importer import ImportSourceError, exit_code, import_path
 
+    path, workers = Path(args.path), args.workers
     if workers is not None and workers < 0:
         print("--workers must be 0 or more", file=sys.stderr)
         return EXIT_CONFIG
     try:
         report = asyncio.run(import_path(
-            settings.database_url, path, alert=alert,
+            settings.database_url, path, alert=args.alert,
             workers=settings.analysis_workers if workers is None else workers,
             max_chars=settings.max_article_chars,
         ))
@@ -126,7 +140,3 @@ def _import(settings: Settings, path: Path, *, alert: bool, workers: int | None)
         return 130
     print(report.summary())
     return exit_code(report)
-
-
-def dumps(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False)

@@ -11,9 +11,11 @@ Three inputs are recognised:
   sent to the bot), one article per file, in name order;
 * JSON Lines of ``{"text", "date", "url", "source"}``.
 
-Every record goes through the same storage and analysis as a forward (``Storage.add_article``
-dedups by origin message and by normalised text hash), but alerts are only queued with
-``alert=True``: a years-old backlog must not flood subscribers.
+Every record goes through `Ingest.file_record`, the same door as a forward: the same "is this an
+article?" rule (a post the bot would refuse is skipped), the same dedup (by origin message and by
+normalised text hash) and analysis; but alerts are only queued with ``alert=True``: a years-old
+backlog must not flood subscribers. Multi-part posts are recognised by the bot's own rule
+(`bot.services.parts`).
 
 Resumable: records are numbered in input order, and after each one is fully stored (article and
 analysis committed) the highest position below which *every* record is done is saved with
@@ -40,17 +42,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from analysis.model import Rejection
+from tqdm import tqdm
+
 from bot.analyzer import Analyzer
 from bot.services.extract import TEXT_SUFFIXES, ExtractError, document_to_text
-from bot.services.ingest import MIN_ARTICLE_CHARS
+from bot.services.ingest import Ingest
+from bot.services.parts import MAX_PART_SECONDS, continues, join_parts
 from storage.records import NewArticle
 from storage.repository import Storage
 
 log = logging.getLogger(__name__)
 
-#: Consecutive messages of the same author at most this many seconds apart are one post.
-JOIN_SECONDS = 5
 #: Telegram Desktop's chat types that are channels/supergroups: Bot API ids are -100<id>.
 _CHANNEL_TYPES = {"public_channel", "private_channel", "public_supergroup", "private_supergroup"}
 
@@ -236,20 +238,19 @@ def read_telegram_export(path: Path, *, now: int) -> ImportSource:
 
     groups: list[list[_Msg]] = []
     for msg in msgs:
-        last = groups[-1][-1] if groups else None
-        if last is not None and _continues(last, msg):
+        if groups and _continues(groups[-1], msg):
             groups[-1].append(msg)
         else:
             groups.append([msg])
     seq = 0
     for parts in groups:
-        texts = [p.text.strip() for p in parts if p.text.strip()]
-        if not texts:
+        text = join_parts(p.text for p in parts)
+        if not text:
             continue  # photos without captions, stickers...
         first = parts[0]
         seq += 1
         article = NewArticle(
-            text="\n\n".join(texts),
+            text=text,
             origin_kind="import",
             added_by=None,
             added_at=first.date or now,
@@ -263,14 +264,15 @@ def read_telegram_export(path: Path, *, now: int) -> ImportSource:
     return source
 
 
-def _continues(prev: _Msg, msg: _Msg) -> bool:
+def _continues(group: list[_Msg], msg: _Msg) -> bool:
+    """The bot's multi-part rule on an export: one album, or the next message id (an export is in
+    order, so no gap) of the same author within MAX_PART_SECONDS."""
+    prev = group[-1]
     if prev.media_group is not None and prev.media_group == msg.media_group:
         return True
-    if msg.id - prev.id != 1 or prev.author != msg.author:
+    if prev.author != msg.author or prev.date is None or msg.date is None:
         return False
-    if prev.date is None or msg.date is None:
-        return False
-    return 0 <= msg.date - prev.date <= JOIN_SECONDS
+    return continues([m.id for m in group], msg.id, gap=1) and 0 <= msg.date - prev.date <= MAX_PART_SECONDS
 
 
 def read_folder(path: Path, *, now: int) -> ImportSource:
@@ -369,53 +371,34 @@ def read_source(path: Path, *, now: int | None = None) -> ImportSource:
 
 
 class Progress:
-    """A one-line progress bar on stderr: done/total, articles per second, ETA.
+    """A tqdm progress bar on stderr: done/total, articles per second, ETA.
 
-    On a terminal it redraws in place; otherwise (a log file) it prints a line every 5 s.
+    On a terminal it redraws in place ten times a second; into a log file, every 5 s. The bar is
+    made when the importer knows how many records are left (``total`` may change until then).
     """
 
     def __init__(self, total: int, stream: TextIO | None = None, *, enabled: bool = True) -> None:
         self.total = total
-        self.done = 0
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.start = time.monotonic()
-        self._last = 0.0
-        self._drawn = -1
+        self._bar: tqdm[Any] | None = None
+
+    def _started(self) -> tqdm[Any]:
+        if self._bar is None:
+            tty = bool(getattr(self.stream, "isatty", lambda: False)())
+            self._bar = tqdm(total=self.total, file=self.stream, disable=not self.enabled, unit=" articles",
+                             mininterval=0.1 if tty else 5.0, ascii=not tty, dynamic_ncols=tty,
+                             bar_format="{l_bar}{bar:24}| {n_fmt}/{total_fmt} {rate_fmt} ETA {remaining}")
+        return self._bar
 
     def update(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if not self.enabled or (now - self._last < (0.1 if self.tty else 5.0) and self.done < self.total):
-            return
-        self._last = now
-        self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        self._drawn = self.done
-        elapsed = max(now - self.start, 1e-9)
-        rate = self.done / elapsed
-        left = self.total - self.done
-        eta = _clock(left / rate) if rate > 0 else "--:--"
-        width = 24
-        filled = int(width * self.done / self.total) if self.total else width
-        bar = "#" * filled + "." * (width - filled)
-        line = f"[{bar}] {self.done}/{self.total} {rate:5.1f} articles/s ETA {eta}"
-        self.stream.write(("\r" + line) if self.tty else (line + "\n"))
-        self.stream.flush()
+        self._started().update(n)
 
     def close(self) -> None:
-        if self.enabled and self.total and self._drawn != self.done:
-            self._draw(time.monotonic())
-        if self.enabled and self.total and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
+        if self.total:
+            self._started().close()
+        elif self._bar is not None:
+            self._bar.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,6 +423,8 @@ class Importer:
         self.storage = storage
         self.analyzer = analyzer
         self.alert = alert
+        #: The one door for articles (`Ingest.file_record`); parts were joined by the reader.
+        self.ingest = Ingest(storage, analyzer, window=0, on_analyzed=self._after_analysis)
         workers = max(1, analyzer.workers)
         # Enough queued work that no worker waits while the importer stores the previous result.
         self.in_flight = in_flight or (4 * workers if analyzer.workers > 0 else 1)
@@ -506,30 +491,19 @@ class Importer:
         return report
 
     async def _import_one(self, record: Record, report: ImportReport) -> RecordStatus:
-        article = record.article
-        if len(article.text.strip()) < MIN_ARTICLE_CHARS:
-            return "skipped"
-        article_id, created = await self.storage.add_article(article)
-        if not created:
-            full = await self.storage.get_article(article_id)
-            if full is None or full.article.status != "pending":
-                return "duplicate"
+        outcome = await self.ingest.file_record(record.article, alerts=self.alert)
+        if outcome.after_restart:
             report.resumed_pending += 1  # stored by an interrupted run, never analysed
-            text, origin = full.article.text, full.article.origin_chat_title
-        else:
-            text, origin = article.text, article.origin_chat_title
-        result = await self.analyzer.analyze(text, origin=origin)
-        if isinstance(result, Rejection):
-            await self.storage.mark_failed(article_id, result.error)
-            return "failed"
-        await self.storage.save_analysis(article_id, result, enqueue_alerts=self.alert)
-        if self.alert:
-            for hook in self.on_analyzed:
-                try:
-                    await hook(article_id)
-                except Exception:
-                    log.exception("after-analysis hook failed for article %s", article_id)
-        return "created" if created else "duplicate"
+        if outcome.status == "refused":
+            return "skipped"
+        return "failed" if outcome.status == "failed" else "created" if outcome.status == "created" else "duplicate"
+
+    async def _after_analysis(self, article_id: int) -> None:
+        for hook in self.on_analyzed:
+            try:
+                await hook(article_id)
+            except Exception:
+                log.exception("after-analysis hook failed for article %s", article_id)
 
 
 def _count(report: ImportReport, status: RecordStatus) -> None:

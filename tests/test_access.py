@@ -6,7 +6,6 @@ test_maintenance): an article generator, `ask`, `settled` and raw database check
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -192,7 +191,7 @@ async def test_group_members_only_and_stranger_button_does_nothing(bot: RunningB
     await bot.api.wait_for(lambda: query_id in bot.api.callback_answers, 10, message="the callback answer")
     answer = bot.api.callback_answers[query_id]
     assert str(STRANGER) in answer.get("text", "") and article_title(5) not in answer.get("text", "")
-    await asyncio.sleep(0.2)
+    await settled(bot, bot.api.injected[-1]["update_id"])  # every handler of the press has run
     assert len(bot.api.sent()) == sent_before, "the bot said nothing in the group for the stranger"
     assert db_rows(bot, "SELECT count(*) FROM articles") == [(1,)]
     assert traces_of(bot, STRANGER, GROUP)["members"] == 0

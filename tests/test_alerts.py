@@ -53,13 +53,13 @@ async def subscribe(bot: RunningBot, user: int, text: str) -> str:
 
 
 async def settled(bot: RunningBot, timeout: float = 15.0) -> None:  # noqa: ASYNC109
-    """No alert pending in the outbox (all sent, failed or held)."""
+    """No alert pending in the outbox (all sent, failed or held) and the sender idle (no send in flight)."""
     deadline = time.monotonic() + timeout
     storage = bot.services.storage
     while time.monotonic() < deadline:
         due = await storage.due_alerts(int(time.time()) + 3600, limit=1)
         if not due:
-            await asyncio.sleep(0.2)  # a send that was in flight lands in the call log
+            await asyncio.wait_for(sender_of(bot).wait_idle(), max(0.1, deadline - time.monotonic()))
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"outbox not drained: {await storage.outbox_counts()}\n{bot.api.dump()}")
@@ -130,7 +130,7 @@ async def test_403_pauses_the_chat_and_it_can_resume(bot: RunningBot) -> None:
     settings = await storage.get_chat_settings(OWNER)
     assert settings is not None and settings.paused
     await add_article(bot, MEMBER, "forward_sanctions.txt", "Обновление 6.")
-    await asyncio.sleep(0.5)
+    await settled(bot)
     assert len([c for c in api.calls_of("sendMessage") if c.chat_id == OWNER and c.status == 403]) == 1, \
         "no retries against a chat that blocked the bot"
 
@@ -154,7 +154,7 @@ async def test_mute_holds_alerts_until_unmute(bot: RunningBot) -> None:
     api.send_text(OWNER, "/mute 2")
     await api.wait_for(lambda: any("приостановлены" in t for t in api.texts(OWNER)), 10)
     await add_article(bot, MEMBER, "forward_sanctions.txt", "Обновление 7.")
-    await asyncio.sleep(0.5)
+    await settled(bot)
     assert not alerts(api, OWNER)
     api.send_text(OWNER, "/unmute")
     await api.wait_for(lambda: len(alerts(api, OWNER)) == 1, 10)
@@ -189,7 +189,6 @@ async def test_pending_alerts_survive_a_kill_and_go_out_once(
     async with run_bot(api, settings, shared_analyzer) as second:
         await api.wait_for(lambda: len(alerts(api, OWNER)) == 1, 10, message="the alert after restart")
         await settled(second)
-        await asyncio.sleep(0.3)
     assert len(alerts(api, OWNER)) == 1
     assert len(alerts(api, third)) == 1, "delivered before the kill, not repeated after it"
 
@@ -244,7 +243,7 @@ async def test_daily_digest_at_the_chats_hour(bot: RunningBot) -> None:
     await api.wait_for(lambda: any("09:00" in t for t in api.texts(OWNER)), 10)
     first = await add_article(bot, MEMBER, "forward_sanctions.txt", "Обновление 11.")
     second = await add_article(bot, MEMBER, "forward_sanctions.txt", "Обновление 12.")
-    await asyncio.sleep(0.5)
+    await settled(bot)
     assert not alerts(api, OWNER), "a digest chat gets no instant alerts"
 
     moscow = timedelta(hours=3)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from harness import MEMBER, OWNER, RunningBot, fixture_text
@@ -93,7 +92,8 @@ async def test_who_answers_while_a_batch_is_being_analysed(bot: RunningBot) -> N
     for i in range(6):
         text = fixture_text("forward_sanctions.txt") + f"\n\nОбновление {i}: " + "подробности. " * (50 + i)
         bot.api.send_text(MEMBER, text)
-    await asyncio.sleep(0.05)
+    await bot.api.wait_for(lambda: any(c.method == "sendChatAction" and c.chat_id == MEMBER for c in bot.api.calls),
+                           10, message="the batch being analysed")
     started = len(bot.api.texts(MEMBER))
     bot.api.send_text(OWNER, "/who Лавров")
     owner_before = len(bot.api.texts(OWNER))

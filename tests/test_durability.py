@@ -185,3 +185,23 @@ async def test_sigkill_mid_burst_loses_nothing_and_duplicates_nothing(
                 print(f"{c.at - started:7.2f} {c.method} {len(c.result) if isinstance(c.result, list) else ''}")
     print(f"{moment}: {answered_before} answered and {stored_before} stored before the kill, "
           f"{len(pending_before)} pending; stop {stop_took:.1f}s; total {time.monotonic() - started:.1f}s")
+
+
+@pytest.mark.timeout(120)
+async def test_ctrl_c_stops_cleanly_without_a_traceback(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    """Ctrl-C in a terminal sends SIGINT to the whole process group: the bot, its forkserver and
+    the analysis workers. The bot stops gracefully; the workers must not die printing tracebacks."""
+    fake_api.register_user(OWNER, first_name="Ольга", language_code="ru")
+    log = tmp_path / "bot.log"
+    async with bot_process(bot_env(fake_api, tmp_path / "dossier.db"), tmp_path, log) as bot:
+        await wait_polling(fake_api, bot, 0.0)
+        fake_api.forward_from_channel(OWNER, article_text(0), channel_id=CHANNEL, channel_title="Новости",
+                                      message_id=10)
+        await fake_api.wait_for_messages(OWNER, 1, timeout=60)  # the worker is up and has analysed
+        assert bot.proc is not None
+        os.killpg(bot.proc.pid, signal.SIGINT)
+        code = await asyncio.wait_for(bot.proc.wait(), 60)
+    output = bot.output()
+    assert code == 0, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert "Dossier stopped" in output

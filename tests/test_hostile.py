@@ -266,7 +266,8 @@ async def test_fetch_checks_every_redirect_hop(web_server: str) -> None:
     started = time.monotonic()
     with pytest.raises(ExtractError) as err:
         await fetch_article(f"http://{web_server}/hang", FetchPolicy(timeout=0.5, trusted=frozenset({web_server})))
-    assert err.value.reason == "timeout" and time.monotonic() - started < 3
+    # The fetch is cut at twice its timeout (1 s here); 10 s is ten times that, for a loaded machine.
+    assert err.value.reason == "timeout" and time.monotonic() - started < 10
 
 
 @pytest.mark.parametrize(("link", "expected"), [
@@ -324,7 +325,6 @@ async def test_updates_the_bot_does_not_handle(bot: RunningBot) -> None:
     await bot.app.process_update(Update.de_json(reaction, bot.app.bot))
     channel = bot.api.channel_post(-1009999, "<b>пост</b> чужого канала " * 10, title="Чужой")
     await settled(bot, channel)
-    await asyncio.sleep(0.1)
     unexpected = [s for s in bot.api.sent()[sent_before + 1:] if "expired" not in str(s.get("text"))]
     assert unexpected == [], unexpected
     await survived(bot, articles=0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -213,7 +212,7 @@ async def test_400_is_recorded_with_telegrams_description_and_not_retried(bot: R
     api.fail_next("sendMessage", status=400, description="Bad Request: message is too long", chat_id=OWNER)
     await add_article(bot, MEMBER, "forward_sanctions.txt", "Слишком длинное.")
     await api.wait_for(lambda: len(alerts(api, OWNER, ok=False)) == 1, 10)
-    await asyncio.sleep(0.5)
+    await settled(bot)
     counts = await bot.services.storage.outbox_counts()
     assert (counts.pending, counts.failed) == (0, 1)
     assert len(alerts(api, OWNER, ok=None)) == 1, "a 400 is never retried"

@@ -6,7 +6,7 @@ the real python-telegram-bot ``Application`` can be exercised end to end.
 
 from .bot_api import Call, FakeBotAPI, StoredFile
 from .errors import ApiError
-from .html_check import EntityParseError, ParsedText, check_message_text, parse_html, parse_markdown_v2
+from .html_check import EntityParseError, ParsedText, check_message_text, parse_html
 
 __all__ = [
     "ApiError",
@@ -17,5 +17,4 @@ __all__ = [
     "StoredFile",
     "check_message_text",
     "parse_html",
-    "parse_markdown_v2",
 ]

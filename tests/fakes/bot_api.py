@@ -307,6 +307,7 @@ class FakeBotAPI:
         self._allowed_updates: list[str] = []
         self._update_event = asyncio.Event()
         self._poll_seq = 0
+        self._waiting_seq: int | None = None
         self._bot_user = U.user_json(self.bot_id, first_name, username=username, is_bot=True)
 
         self._methods: dict[str, tuple[str, Handler]] = {}
@@ -607,6 +608,17 @@ class FakeBotAPI:
         key = (self._scope_key(scope or {"type": "default"}, resolve=False), language_code)
         found = self._commands.get(key)
         return None if found is None else [dict(c) for c in found]
+
+    @property
+    def polls(self) -> int:
+        """How many getUpdates calls arrived so far."""
+        return self._poll_seq
+
+    @property
+    def long_polling(self) -> bool:
+        """The latest getUpdates is waiting: it found nothing to deliver (the event tests wait
+        for before saying "nothing more arrives")."""
+        return self._waiting_seq is not None and self._waiting_seq == self._poll_seq
 
     @property
     def pending_updates(self) -> list[JSON]:
@@ -1342,8 +1354,13 @@ class FakeBotAPI:
             if ready or self._closing or remaining <= 0:
                 return ready[:limit]
             event = self._update_event
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining)
+            self._waiting_seq = my_seq
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), remaining)
+            finally:
+                if self._waiting_seq == my_seq:
+                    self._waiting_seq = None
 
     async def _send_message(self, params: JSON, files: dict[str, Upload]) -> Any:
         markup = self._check_reply_markup(params.get("reply_markup"))
