@@ -7,8 +7,8 @@ Layout, natasha's way: `models` loads the models once per process; `state` is th
 each step module (`parse`, `entities`, `roles`, `claims`, ...) exposes `step(state, models)` and
 imports only `state`, `model`, `lexicon`, `morph` and other steps' helpers, never `pipeline`, which
 alone wires the steps in order. `model` holds the result types, the only thing the rest of Dossier
-imports. This package may import natasha, razdel and the standard library; never telegram, storage
-or bot.
+imports (besides `keys` and `textnorm`, the one pure text normalisation every layer shares). This
+package may import natasha, razdel and the standard library; never telegram, storage or bot.
 """
 
 from analysis.model import (

@@ -21,6 +21,7 @@ from analysis.lexicon import ROLE_NOUNS
 from analysis.model import Actor, ActorKind
 from analysis.morph import has_grammeme, to_nominative
 from analysis.state import ActorDraft, Mention, State, Token
+from analysis.textnorm import fold
 
 if TYPE_CHECKING:
     from analysis.models import Models
@@ -37,7 +38,7 @@ def _alias(canonical: str, kind: ActorKind, *variants: str) -> None:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" .,-")
+    return fold(text).strip(" .,-")
 
 
 for _canon, _kind, _vars in (

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from analysis.model import Actor, Tag
+from analysis.textnorm import fold
 
 if TYPE_CHECKING:
     from analysis.models import Models
@@ -21,7 +22,7 @@ _TOPIC_BASE = 1.0
 
 
 def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("#", " ").split())
+    return fold(name.replace("#", " "), yo=False)  # tag names keep ё as written
 
 
 def _topic_tags(lemmas: Sequence[str]) -> list[Tag]:

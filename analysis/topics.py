@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from analysis.keys import search_key, strip_case_ending
+from analysis.textnorm import fold, squeeze
 
 __all__ = [
     "BIGRAM_WEIGHT",
@@ -160,7 +161,7 @@ def _index(topics: tuple[Topic, ...]) -> _Index:
 
 
 def _normalise(lemma: str) -> str:
-    return lemma.strip().lower().replace("ё", "е")
+    return fold(lemma)
 
 
 def match_topics(
@@ -204,7 +205,7 @@ def match_topics(
 
 def _text_forms(query: str) -> list[str]:
     """The query and its guessed nominative/singular forms, lowercased, ё as е."""
-    text = " ".join(_normalise(query).replace("/", " ").split()).lstrip("#")
+    text = squeeze(_normalise(query).replace("/", " ")).lstrip("#")
     if not text:
         return []
     forms = [text]

@@ -42,11 +42,12 @@ MEMORY_TARGET = 1.5
 async def _child(workers: int, db: Path, data: Path) -> dict[str, float]:
     from bot.analyzer import Analyzer
     from bot.importer import Importer, read_source
+    from bot.services.identity import FILING_RULES
     from storage.repository import Storage
 
     source = read_source(data)
     me = psutil.Process()
-    async with Storage.open(f"sqlite:///{db}") as storage:
+    async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
         t0 = time.perf_counter()
         async with Analyzer(workers) as analyzer:
             load = time.perf_counter() - t0

@@ -111,6 +111,7 @@ def make_tags(n: int, rnd: random.Random) -> list[tuple[str, str | None]]:
 
 
 async def generate(path: Path, n: int, seed: int = 7) -> None:
+    from bot.services.identity import FILING_RULES
     from storage.repository import Storage
 
     rnd = random.Random(seed)
@@ -123,7 +124,7 @@ async def generate(path: Path, n: int, seed: int = 7) -> None:
             Path(str(tmp) + suffix).unlink()  # noqa: ASYNC240 - set-up, nothing else runs
     t0 = time.perf_counter()
     base_ts = 1_500_000_000
-    async with Storage.open(f"sqlite:///{tmp}") as storage:
+    async with Storage.open(f"sqlite:///{tmp}", rules=FILING_RULES) as storage:
         for i in range(n):
             k = rnd.randint(2, 6)
             chosen_people = {people[zipf_index(rnd, len(people), q=5)] for _ in range(k)}

@@ -46,6 +46,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot import cards, keyboards
 from bot.i18n import lang_of
 from bot.render import split_message
+from bot.services import schedule
 from storage.records import ArticleFull, ChatSettings, OutboxRow
 from storage.repository import Storage
 
@@ -418,7 +419,7 @@ class AlertSender:
         """One digest per chat whose hour has come; returns how many were sent."""
         now = self.now()
         sent = 0
-        for chat in await self.storage.chats_due_for_digest(int(now)):
+        for chat in await schedule.chats_due_for_digest(self.storage.chats, int(now)):
             if chat.paused or (chat.muted_until is not None and chat.muted_until > now):
                 continue  # due again next minute; goes out once the mute ends
             if chat.chat_id in self._busy_chats:

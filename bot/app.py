@@ -30,6 +30,7 @@ from bot.services.access import AccessControl
 from bot.services.container import Services
 from bot.services.feeds import Feeds
 from bot.services.fetch import FetchPolicy
+from bot.services.identity import FILING_RULES
 from bot.services.ingest import Ingest
 from bot.services.library import Library
 from bot.services.ratelimit import SlidingWindow
@@ -86,7 +87,7 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
     """Open the database (running migrations) and the analysis workers, and build every service
     on them; close both on exit. ``bot`` is what the alert sender sends with."""
     async with AsyncExitStack() as stack:
-        storage = await stack.enter_async_context(Storage.open(settings.database_url))
+        storage = await stack.enter_async_context(Storage.open(settings.database_url, rules=FILING_RULES))
         if analyzer is None:
             analyzer = await stack.enter_async_context(
                 Analyzer(settings.analysis_workers, max_chars=settings.max_article_chars))

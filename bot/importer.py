@@ -46,6 +46,7 @@ from tqdm import tqdm
 
 from bot.analyzer import Analyzer
 from bot.services.extract import TEXT_SUFFIXES, ExtractError, document_to_text
+from bot.services.identity import FILING_RULES
 from bot.services.ingest import Ingest
 from bot.services.parts import MAX_PART_SECONDS, continues, join_parts
 from storage.records import NewArticle
@@ -560,7 +561,7 @@ async def import_path(
     if source.bad:
         first = source.bad[0]
         print(f"malformed record at {first.position}: {first.reason}", file=sys.stderr)
-    async with Storage.open(database_url) as storage:
+    async with Storage.open(database_url, rules=FILING_RULES) as storage:
         kwargs: dict[str, Any] = {} if max_chars is None else {"max_chars": max_chars}
         async with Analyzer(workers, **kwargs) as analyzer:
             importer = Importer(storage, analyzer, alert=alert)

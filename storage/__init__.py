@@ -6,13 +6,14 @@ the SQLite plumbing (`db.py`: writer thread, reader pool, the row mapper), one m
 `imports`, `maintenance`), the interfaces they implement (`protocols.py`, one Protocol per
 aggregate plus `Backend`), the backend registry (`backends.py`), the facade `Storage`
 (`repository.py`) and the records everything else receives (`records.py`). Storage holds SQL, not
-policy: which actor a name is, which subscription matches and when a digest is due belong in
-bot/services (the identity rules in `articles.py` and the digest-slot arithmetic in
-`repository.py` are the last of it and are moving there).
+policy: which actor a name is (bot/services/identity.py), which subscriptions an article triggers
+(bot/services/alerting.py) and when a digest is due (bot/services/schedule.py) are decided there;
+filing calls the first two through the `FilingRules` Protocols it was opened with.
 
 What it may import: the standard library, snowballstemmer (search stems, `text.py`) and, of
-Dossier, only `analysis.model` (the result types it files; `analysis.keys` too until the identity
-rules have moved). Nothing outside storage/ sees a
+Dossier, only `analysis.model` (the result types it files) and `analysis.textnorm` (the one text
+normalisation: pure, stdlib-only, stateless like model.py; the index must normalise exactly as the
+queries do). Never bot, handlers or telegram. Nothing outside storage/ sees a
 sqlite3 row, a cursor or a column name.
 """
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import asdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import cast
 
-from analysis.keys import search_key
 from analysis.model import Actor, ArticleAnalysis
 from storage.db import Database, Row, Tx, json_list, now_or, record
+from storage.protocols import FilingRules
 from storage.records import (
+    ActorKeys,
     ArticleActor,
     ArticleBrief,
     ArticleClaim,
@@ -22,9 +24,11 @@ from storage.records import (
     ArticleRow,
     ArticleTag,
     LibraryStats,
-    MatchedTarget,
     NewArticle,
+    SubscriptionCandidate,
+    TagKeys,
     TargetKind,
+    TargetRef,
 )
 from storage.subscriptions import SQL_MATCHING_SUBSCRIPTIONS, refs
 from storage.text import normalized_text_hash, stem_text
@@ -49,12 +53,6 @@ def article_row(r: Row) -> ArticleRow:
 
 def article_brief(r: Row) -> ArticleBrief:
     return record(ArticleBrief, r)
-
-
-def _key(text: str) -> str:
-    """search_key, falling back to the casefolded text for names with no Latin-mappable letters
-    (an empty key would make every such actor collide on UNIQUE(kind, key))."""
-    return search_key(text) or " ".join(text.casefold().split())
 
 
 def drop_orphans(tx: Tx, actor_ids: list[int], tag_ids: list[int]) -> None:
@@ -126,8 +124,93 @@ def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[
     return article_id, True
 
 
+class _Facts:
+    """:class:`storage.protocols.IdentityFacts` over the filing transaction: each question is one
+    indexed query, asked only when the rules need the answer."""
+
+    __slots__ = ("_tx",)
+
+    def __init__(self, tx: Tx) -> None:
+        self._tx = tx
+
+    def actor_with_key(self, kind: str, key: str) -> int | None:
+        found = self._tx.scalar("SELECT id FROM actors WHERE kind = ? AND key = ?", (kind, key))
+        return None if found is None else int(found)
+
+    def actors_with_alias_key(self, kind: str, key: str) -> list[int]:
+        rows = self._tx.all(
+            """SELECT DISTINCT aa.actor_id FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+               WHERE aa.key = ? AND a.kind = ?""",
+            (key, kind),
+        )
+        return [int(r[0]) for r in rows]
+
+    def actors_with_name_keys(self, kind: str, keys: Sequence[str]) -> list[int]:
+        rows = self._tx.all(
+            "SELECT id FROM actors WHERE kind = ? AND key IN (SELECT value FROM json_each(?))",
+            (kind, json.dumps(list(keys))),
+        )
+        return [int(r[0]) for r in rows]
+
+    def surname_only_persons(self, keys: Sequence[str]) -> list[tuple[int, str]]:
+        rows = self._tx.all(
+            """SELECT id, key FROM actors
+               WHERE kind = 'person' AND key IN (SELECT value FROM json_each(?)) AND instr(trim(name), ' ') = 0""",
+            (json.dumps(list(keys)),),
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def other_persons_with_alias_key(self, key: str, excluding: int) -> int:
+        n = self._tx.scalar(
+            """SELECT count(DISTINCT aa.actor_id) FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+               WHERE aa.key = ? AND a.kind = 'person' AND aa.actor_id != ?""",
+            (key, excluding),
+        )
+        return int(n or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What filing needs that is computed before the transaction (off the writer thread)."""
+
+    actor_keys: list[ActorKeys]
+    tag_keys: list[TagKeys | None]
+    stemmed_title: str
+
+
+def _prepare(analysis: ArticleAnalysis, rules: FilingRules) -> _Prepared:
+    identity = rules.identity
+    return _Prepared(
+        [identity.actor_keys(a) for a in analysis.actors],
+        [identity.tag_keys(t) for t in analysis.tags],
+        stem_text(analysis.title),
+    )
+
+
+def _file_actor(tx: Tx, actor: Actor, keys: ActorKeys, rules: FilingRules) -> int:
+    decision = rules.identity.resolve(actor, keys, _Facts(tx))
+    if decision.actor_id is None:
+        _, new_id = tx.run(
+            "INSERT INTO actors (kind, name, role, key) VALUES (?, ?, ?, ?)",
+            (actor.kind, actor.name, actor.role, keys.key),
+        )
+        assert new_id is not None
+        return new_id
+    if decision.rename:
+        tx.run("UPDATE actors SET name = ?, key = ? WHERE id = ?", (actor.name, keys.key, decision.actor_id))
+    if actor.role:  # the latest non-empty role wins
+        tx.run("UPDATE actors SET role = ? WHERE id = ?", (actor.role, decision.actor_id))
+    return decision.actor_id
+
+
 def _save_analysis(
-    tx: Tx, article_id: int, analysis: ArticleAnalysis, ts: int, stemmed_title: str, enqueue_alerts: bool
+    tx: Tx,
+    article_id: int,
+    analysis: ArticleAnalysis,
+    prepared: _Prepared,
+    rules: FilingRules,
+    ts: int,
+    enqueue_alerts: bool,
 ) -> list[int]:
     row = tx.one("SELECT added_chat_id, text FROM articles WHERE id = ?", (article_id,))
     if row is None:
@@ -141,17 +224,14 @@ def _save_analysis(
 
     # Actors, aliases, mentions.
     actor_ids: dict[str, int] = {}
-    labels: dict[tuple[str, int], str] = {}
-    for actor in analysis.actors:
-        actor_id = _resolve_actor(tx, actor)
+    labels: dict[TargetRef, str] = {}
+    for actor, keys in zip(analysis.actors, prepared.actor_keys, strict=True):
+        actor_id = _file_actor(tx, actor, keys, rules)
         actor_ids.setdefault(actor.name, actor_id)
-        for alias in (actor.name, *actor.aliases):
-            k = search_key(alias)
-            if k:
-                tx.run(
-                    "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?)",
-                    (actor_id, alias, k),
-                )
+        for alias, key in keys.aliases:
+            tx.run(
+                "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?)", (actor_id, alias, key)
+            )
         tx.run(
             """INSERT INTO mentions (article_id, actor_id, count, role) VALUES (?, ?, ?, ?)
                ON CONFLICT (article_id, actor_id) DO UPDATE
@@ -159,7 +239,7 @@ def _save_analysis(
             (article_id, actor_id, max(1, actor.mentions), actor.role),
         )
         name = tx.scalar("SELECT name FROM actors WHERE id = ?", (actor_id,))
-        labels[("actor", actor_id)] = str(name)
+        labels[TargetRef("actor", actor_id)] = str(name)
 
     # Claims, in text order; the speaker resolves through the canonical actor name.
     for position, claim in enumerate(analysis.claims):
@@ -175,9 +255,8 @@ def _save_analysis(
         )
 
     # Tags.
-    for tag in analysis.tags:
-        name = " ".join(tag.name.split())
-        if not name:
+    for tag, tag_keys in zip(analysis.tags, prepared.tag_keys, strict=True):
+        if tag_keys is None:
             continue
         tag_id = tx.scalar(
             """INSERT INTO tags (name, label_en, key, key_en) VALUES (?, ?, ?, ?)
@@ -185,14 +264,14 @@ def _save_analysis(
                SET label_en = coalesce(tags.label_en, excluded.label_en),
                    key_en = coalesce(tags.key_en, excluded.key_en)
                RETURNING id""",
-            (name, tag.label_en, _key(name), search_key(tag.label_en) if tag.label_en else None),
+            (tag_keys.name, tag.label_en, tag_keys.key, tag_keys.key_en),
         )
         tx.run(
             """INSERT INTO article_tags (article_id, tag_id, origin, score) VALUES (?, ?, ?, ?)
                ON CONFLICT (article_id, tag_id) DO UPDATE SET score = max(score, excluded.score)""",
             (article_id, tag_id, tag.origin, tag.score),
         )
-        labels[("tag", int(tag_id))] = name
+        labels[TargetRef("tag", int(tag_id))] = tag_keys.name
 
     tx.run(
         """UPDATE articles SET title = ?, source = ?, via = ?, lead = ?, summary_json = ?,
@@ -210,6 +289,7 @@ def _save_analysis(
             article_id,
         ),
     )
+    stemmed_title = prepared.stemmed_title
     updated, _ = tx.run("UPDATE articles_fts SET title = ? WHERE rowid = ?", (stemmed_title, article_id))
     if not updated:  # indexed by add_article normally; repair if the row went missing
         tx.run(
@@ -220,99 +300,37 @@ def _save_analysis(
     drop_orphans(tx, old_actor_ids, old_tag_ids)
     if not enqueue_alerts:
         return []
-    return _enqueue_alerts(tx, article_id, added_chat_id, labels, ts)
+    return _enqueue_alerts(tx, article_id, added_chat_id, labels, rules, ts)
 
 
-def _resolve_actor(tx: Tx, actor: Actor) -> int:
-    key = _key(actor.name)
-    found = tx.scalar("SELECT id FROM actors WHERE kind = ? AND key = ?", (actor.kind, key))
-    single_word = len(actor.name.split()) == 1
-    if found is None and (actor.kind != "person" or single_word):
-        ids = tx.all(
-            """SELECT DISTINCT aa.actor_id FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
-               WHERE aa.key = ? AND a.kind = ?""",
-            (key, actor.kind),
+def _candidates(tx: Tx, labels: Mapping[TargetRef, str]) -> list[SubscriptionCandidate]:
+    tag_ids = [t.id for t in labels if t.kind == "tag"]
+    actor_ids = [t.id for t in labels if t.kind == "actor"]
+    return [
+        SubscriptionCandidate(
+            id=int(s["id"]),
+            chat_id=int(s["chat_id"]),
+            target=TargetRef(cast(TargetKind, s["target_kind"]), int(s["target_id"])),
+            include=refs(s["include_json"]),
+            exclude=refs(s["exclude_json"]),
+            chat_paused=bool(s["paused"]),
         )
-        if len(ids) == 1:
-            found = ids[0][0]
-    if found is None and actor.kind != "person" and actor.aliases:
-        alias_keys = sorted({k for k in (search_key(a) for a in actor.aliases) if k})
-        ids = tx.all(
-            "SELECT id FROM actors WHERE kind = ? AND key IN (SELECT value FROM json_each(?))",
-            (actor.kind, json.dumps(alias_keys)),
-        )
-        if len(ids) == 1:
-            found = ids[0][0]
-    if found is None and actor.kind == "person" and not single_word:
-        found = _absorb_surname_actor(tx, actor, key)
-    if found is None:
-        _, new_id = tx.run(
-            "INSERT INTO actors (kind, name, role, key) VALUES (?, ?, ?, ?)",
-            (actor.kind, actor.name, actor.role, key),
-        )
-        assert new_id is not None
-        return new_id
-    if actor.role:
-        tx.run("UPDATE actors SET role = ? WHERE id = ?", (actor.role, found))
-    return int(found)
-
-
-def _absorb_surname_actor(tx: Tx, actor: Actor, key: str) -> int | None:
-    """A full-name person meets the surname-only actor an earlier article created
-    ("Тиллерсон", then "Рекс Тиллерсон"): the surname actor is renamed to the full name, but
-    only if it is the one candidate and no other full-name person already carries that
-    surname (then the earlier mention is ambiguous and stays apart)."""
-    words = actor.name.split()
-    surname_keys = {search_key(a) for a in actor.aliases if len(a.split()) == 1}
-    surname_keys.add(search_key(words[-1]))
-    surname_keys.discard("")
-    candidates = tx.all(
-        """SELECT id, name, key FROM actors
-           WHERE kind = 'person' AND key IN (SELECT value FROM json_each(?)) AND instr(trim(name), ' ') = 0""",
-        (json.dumps(sorted(surname_keys)),),
-    )
-    if len(candidates) != 1:
-        return None
-    surname_id, surname_key = int(candidates[0]["id"]), str(candidates[0]["key"])
-    rivals = tx.scalar(
-        """SELECT count(DISTINCT aa.actor_id) FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
-           WHERE aa.key = ? AND a.kind = 'person' AND aa.actor_id != ?""",
-        (surname_key, surname_id),
-    )
-    if rivals:
-        return None
-    tx.run("UPDATE actors SET name = ?, key = ? WHERE id = ?", (actor.name, key, surname_id))
-    return surname_id
+        for s in tx.all(SQL_MATCHING_SUBSCRIPTIONS, (json_list(tag_ids), json_list(actor_ids)))
+    ]
 
 
 def _enqueue_alerts(
-    tx: Tx, article_id: int, added_chat_id: int | None, labels: dict[tuple[str, int], str], now: int
+    tx: Tx, article_id: int, added_chat_id: int | None, labels: Mapping[TargetRef, str], rules: FilingRules, now: int
 ) -> list[int]:
-    present = set(labels)
-    tag_ids = [i for k, i in present if k == "tag"]
-    actor_ids = [i for k, i in present if k == "actor"]
-    per_chat: dict[int, list[MatchedTarget]] = {}
-    for s in tx.all(SQL_MATCHING_SUBSCRIPTIONS, (json_list(tag_ids), json_list(actor_ids))):
-        chat_id = int(s["chat_id"])
-        if chat_id == added_chat_id or s["paused"]:
-            continue
-        if not all((r.kind, r.id) in present for r in refs(s["include_json"])):
-            continue
-        if any((r.kind, r.id) in present for r in refs(s["exclude_json"])):
-            continue
-        target = (str(s["target_kind"]), int(s["target_id"]))
-        matched = per_chat.setdefault(chat_id, [])
-        if all((m.kind, m.id) != target for m in matched):
-            matched.append(MatchedTarget(cast(TargetKind, target[0]), target[1], labels[target]))
     created: list[int] = []
-    for chat_id, matched in per_chat.items():
+    for alert in rules.alerting.route(added_chat_id, labels, _candidates(tx, labels)):
         new_id = tx.scalar(
             """INSERT INTO outbox (chat_id, article_id, matched_json, status, attempts,
                    next_attempt_at, created_at)
                VALUES (?, ?, ?, 'pending', 0, ?, ?)
                ON CONFLICT (chat_id, article_id) DO NOTHING
                RETURNING id""",
-            (chat_id, article_id, json.dumps([asdict(m) for m in matched], ensure_ascii=False), now, now),
+            (alert.chat_id, article_id, json.dumps([asdict(m) for m in alert.matched], ensure_ascii=False), now, now),
         )
         if new_id is not None:
             created.append(int(new_id))
@@ -368,36 +386,29 @@ class SqliteArticles:
         return await self._db.write(lambda tx: _insert_article(tx, article, text_hash, stemmed))
 
     async def save_analysis(
-        self, article_id: int, analysis: ArticleAnalysis, *, now: int | None = None, enqueue_alerts: bool = True
+        self,
+        article_id: int,
+        analysis: ArticleAnalysis,
+        rules: FilingRules,
+        *,
+        now: int | None = None,
+        enqueue_alerts: bool = True,
     ) -> list[int]:
         """File an analysis and enqueue its alerts in ONE transaction; returns new outbox ids.
 
         Calling it again for the same article (re-analysis) replaces mentions/claims/tags and
         never duplicates an alert (UNIQUE(chat_id, article_id)). ``enqueue_alerts=False`` is for
-        bulk imports, which should not flood subscribers with years-old news.
-
-        Actor identity across articles, deliberately conservative where it is ambiguous (a wrong
-        merge corrupts two dossiers and cannot be undone by the user; a missed merge only shows
-        two candidates):
-        1. same kind and same search key of the canonical name -> same actor;
-        2. else, for a one-word person name ("Тиллерсон") or any organization/location: the one
-           actor of that kind that has an alias with this key, if exactly one does;
-        3. else, for organizations/locations: the one actor of that kind whose name key equals
-           one of the new actor's alias keys ("Соединённые Штаты" with alias "США");
-        4. else, for a full-name person: an existing surname-only person whose key equals the
-           surname (last word or a one-word alias) is absorbed, i.e. renamed to the full name,
-           provided it is the only one and no other full-name person carries that surname (rule 2
-           in the other order: "Тиллерсон" first, "Рекс Тиллерсон" later is still one actor);
-        5. else a new actor. When a surname is ambiguous (two full-name people share it), a
-           surname-only mention becomes its own actor rather than a guess.
-        Its role becomes the latest non-empty role seen; aliases accumulate.
+        bulk imports, which should not flood subscribers with years-old news. Which stored actor
+        each analysed actor is, and which subscriptions fire, is decided by ``rules`` (see
+        bot/services/identity.py and alerting.py); keys are computed by them before the
+        transaction, the decisions inside it.
 
         Raises KeyError if the article does not exist.
         """
         ts = now_or(now)
-        stemmed_title = await asyncio.to_thread(stem_text, analysis.title)
+        prepared = await asyncio.to_thread(_prepare, analysis, rules)
         return await self._db.write(
-            lambda tx: _save_analysis(tx, article_id, analysis, ts, stemmed_title, enqueue_alerts)
+            lambda tx: _save_analysis(tx, article_id, analysis, prepared, rules, ts, enqueue_alerts)
         )
 
     async def mark_failed(self, article_id: int, error: str, *, now: int | None = None) -> None:

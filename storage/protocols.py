@@ -12,15 +12,19 @@ Every method is a coroutine; every write is one transaction (all of a use case o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from analysis.model import ArticleAnalysis
+from analysis.model import Actor, ArticleAnalysis, Tag
 from storage.records import (
     ActorBrief,
+    ActorDecision,
     ActorDossier,
+    ActorKeys,
     ActorRow,
+    Alert,
     ArticleBrief,
     ArticleFull,
     ArticleRow,
@@ -34,11 +38,72 @@ from storage.records import (
     OutboxCounts,
     OutboxRow,
     SearchHit,
+    SubscriptionCandidate,
     SubscriptionRow,
     TagBrief,
+    TagKeys,
     TargetKind,
     TargetRef,
 )
+
+
+class IdentityFacts(Protocol):
+    """What the library already holds, asked by the identity rules INSIDE the filing transaction
+    (so actors filed earlier in the same analysis are seen). Synchronous on purpose: the rules are
+    plain functions; a backend whose driver is async gathers the answers before it calls them."""
+
+    def actor_with_key(self, kind: str, key: str) -> int | None:
+        """The actor of this kind whose name key is ``key``."""
+        ...
+
+    def actors_with_alias_key(self, kind: str, key: str) -> list[int]:
+        """Distinct actors of this kind with an alias whose key is ``key``."""
+        ...
+
+    def actors_with_name_keys(self, kind: str, keys: Sequence[str]) -> list[int]:
+        """Actors of this kind whose name key is one of ``keys``."""
+        ...
+
+    def surname_only_persons(self, keys: Sequence[str]) -> list[tuple[int, str]]:
+        """(id, key) of persons with a one-word name whose key is one of ``keys``."""
+        ...
+
+    def other_persons_with_alias_key(self, key: str, excluding: int) -> int:
+        """How many persons other than ``excluding`` have an alias with key ``key``."""
+        ...
+
+
+class IdentityRules(Protocol):
+    """Actor identity across articles (bot/services/identity.py): keys, and which actor is which."""
+
+    def actor_keys(self, actor: Actor) -> ActorKeys: ...
+    def tag_keys(self, tag: Tag) -> TagKeys | None:
+        """None drops the tag (nothing left of its name)."""
+        ...
+
+    def resolve(self, actor: Actor, keys: ActorKeys, facts: IdentityFacts) -> ActorDecision: ...
+
+
+class AlertRules(Protocol):
+    """Which subscriptions an article triggers (bot/services/alerting.py)."""
+
+    def route(
+        self,
+        added_chat_id: int | None,
+        labels: Mapping[TargetRef, str],
+        candidates: Sequence[SubscriptionCandidate],
+    ) -> list[Alert]:
+        """Alerts for an article whose actors and tags are ``labels`` (target -> display name),
+        given the active subscriptions on any of them; at most one Alert per chat."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FilingRules:
+    """The policy storage calls while it files an analysis, injected by the composition root."""
+
+    identity: IdentityRules
+    alerting: AlertRules
 
 
 class ArticleStore(Protocol):
@@ -46,7 +111,13 @@ class ArticleStore(Protocol):
 
     async def add_article(self, article: NewArticle) -> tuple[int, bool]: ...
     async def save_analysis(
-        self, article_id: int, analysis: ArticleAnalysis, *, now: int | None = None, enqueue_alerts: bool = True
+        self,
+        article_id: int,
+        analysis: ArticleAnalysis,
+        rules: FilingRules,
+        *,
+        now: int | None = None,
+        enqueue_alerts: bool = True,
     ) -> list[int]: ...
     async def mark_failed(self, article_id: int, error: str, *, now: int | None = None) -> None: ...
     async def pending_articles(self) -> list[ArticleRow]: ...

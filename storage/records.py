@@ -326,6 +326,64 @@ class OutboxCounts:
 
 
 # --------------------------------------------------------------------------------------------
+# Filing an analysis: the values bot/services compute for storage (keys, decisions, alerts)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActorKeys:
+    """Look-up keys of one analysed actor, computed by the identity service (storage never
+    computes a key). ``key`` is the canonical name's key and never empty; ``aliases`` are the
+    (alias text, key) pairs to record, the name included; ``alias_keys`` the keys of the aliases
+    only; ``surname_keys`` the keys a surname-only actor of this person would carry."""
+
+    key: str
+    aliases: tuple[tuple[str, str], ...]
+    alias_keys: tuple[str, ...] = ()
+    surname_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TagKeys:
+    """A tag as stored: its normalised ``name``, the ``key`` of the name, ``key_en`` of the
+    English label (None without one)."""
+
+    name: str
+    key: str
+    key_en: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorDecision:
+    """Which stored actor an analysed actor is: ``actor_id`` None files a new one; ``rename``
+    gives the existing actor the analysed actor's name and key (a surname-only actor absorbed by
+    the full name)."""
+
+    actor_id: int | None
+    rename: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionCandidate:
+    """An active subscription whose target is on the article being filed."""
+
+    id: int
+    chat_id: int
+    target: TargetRef
+    include: tuple[TargetRef, ...]
+    exclude: tuple[TargetRef, ...]
+    chat_paused: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One outbox row to create: the article goes to ``chat_id`` because of ``matched``."""
+
+    chat_id: int
+    matched: tuple[MatchedTarget, ...]
+
+
+# --------------------------------------------------------------------------------------------
 # Feeds
 # --------------------------------------------------------------------------------------------
 
@@ -342,8 +400,11 @@ class Feed:
 
 __all__ = [
     "ActorBrief",
+    "ActorDecision",
     "ActorDossier",
+    "ActorKeys",
     "ActorRow",
+    "Alert",
     "ArticleActor",
     "ArticleBrief",
     "ArticleClaim",
@@ -366,8 +427,10 @@ __all__ = [
     "OutboxStatus",
     "RoleCount",
     "SearchHit",
+    "SubscriptionCandidate",
     "SubscriptionRow",
     "TagBrief",
+    "TagKeys",
     "TargetKind",
     "TargetRef",
 ]

@@ -8,21 +8,17 @@ New code may use either; the aggregates are the seam a second backend implements
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.model import ArticleAnalysis
 from storage.actors import DOSSIER_WINDOW
 from storage.backends import open_backend
-from storage.db import now_or
 from storage.errors import MigrationError, SchemaTooNewError, StorageError
 from storage.maintenance import HOT_QUERIES
-from storage.protocols import Backend
+from storage.protocols import Backend, FilingRules
 from storage.records import (
     ActorBrief,
     ActorDossier,
@@ -56,36 +52,15 @@ __all__ = [
     "SchemaTooNewError",
     "Storage",
     "StorageError",
-    "digest_slot",
     "normalized_text_hash",
 ]
-
-_HHMM_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def digest_slot(now: int, digest_time: str, tz: str) -> int:
-    """Unix time of today's digest slot in the chat's local time zone (DST-aware via zoneinfo)."""
-    m = _HHMM_RE.match(digest_time)
-    if m is None:
-        raise ValueError(f"digest time {digest_time!r} is not HH:MM")
-    zone = _zone(tz)
-    local = datetime.fromtimestamp(now, zone)
-    slot = local.replace(hour=int(m.group(1)), minute=int(m.group(2)), second=0, microsecond=0)
-    return int(slot.timestamp())
-
 
 class Storage:
     """The library's database. Create with ``Storage.open(url)`` (or ``connect``/``close``)."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, rules: FilingRules | None = None) -> None:
         self.backend = backend
+        self.rules = rules
         self.articles = backend.articles
         self.actors = backend.actors
         self.tags = backend.tags
@@ -103,23 +78,30 @@ class Storage:
 
     @classmethod
     @asynccontextmanager
-    async def open(cls, database_url: str, *, migrations_dir: Path | None = None) -> AsyncIterator[Storage]:
-        """``async with Storage.open("sqlite:///data/dossier.db") as db:`` — migrates on entry,
-        closes every connection on exit (the database threads keep the process alive otherwise)."""
-        db = await cls.connect(database_url, migrations_dir=migrations_dir)
+    async def open(
+        cls, database_url: str, *, rules: FilingRules | None = None, migrations_dir: Path | None = None
+    ) -> AsyncIterator[Storage]:
+        """``async with Storage.open("sqlite:///data/dossier.db", rules=FILING_RULES) as db:`` —
+        migrates on entry, closes every connection on exit (the database threads keep the process
+        alive otherwise). ``rules`` (bot.services.identity.FILING_RULES) decide actor identity and
+        alerts when an analysis is filed; a Storage opened without them only refuses
+        save_analysis (backup, export and the queries need none)."""
+        db = await cls.connect(database_url, rules=rules, migrations_dir=migrations_dir)
         try:
             yield db
         finally:
             await db.close()
 
     @classmethod
-    async def connect(cls, database_url: str, *, migrations_dir: Path | None = None) -> Storage:
+    async def connect(
+        cls, database_url: str, *, rules: FilingRules | None = None, migrations_dir: Path | None = None
+    ) -> Storage:
         """Open and migrate; for lifecycles that are not one ``with`` block (PTB post_init /
         post_shutdown). Pair with ``close()``.
 
         Raises ValueError for an unsupported URL, MigrationError / SchemaTooNewError.
         """
-        return cls(await open_backend(database_url, migrations_dir=migrations_dir))
+        return cls(await open_backend(database_url, migrations_dir=migrations_dir), rules=rules)
 
     async def close(self) -> None:
         """Close all connections; a write in flight finishes first. Idempotent."""
@@ -140,7 +122,12 @@ class Storage:
     async def save_analysis(
         self, article_id: int, analysis: ArticleAnalysis, *, now: int | None = None, enqueue_alerts: bool = True
     ) -> list[int]:
-        return await self.articles.save_analysis(article_id, analysis, now=now, enqueue_alerts=enqueue_alerts)
+        """File an analysis with the rules this Storage was opened with (see ArticleStore)."""
+        if self.rules is None:
+            raise StorageError("this Storage was opened without filing rules (Storage.open(url, rules=...))")
+        return await self.articles.save_analysis(
+            article_id, analysis, self.rules, now=now, enqueue_alerts=enqueue_alerts
+        )
 
     async def mark_failed(self, article_id: int, error: str, *, now: int | None = None) -> None:
         await self.articles.mark_failed(article_id, error, now=now)
@@ -241,20 +228,9 @@ class Storage:
     async def set_muted_until(self, chat_id: int, until: int | None) -> None:
         await self.chats.set_muted_until(chat_id, until)
 
-    async def set_digest(self, chat_id: int, time: str | None, tz: str = "UTC", *, now: int | None = None) -> None:
-        """Switch the chat to one daily digest at local ``time`` ('HH:MM') in ``tz``, or back to
-        immediate alerts with None. Enabling stamps last_digest_at=now so a slot that already
-        passed today does not fire at once with everything queued so far.
-
-        Raises ValueError for a malformed time or an unknown time zone.
-        """
-        if time is not None and not _HHMM_RE.match(time):
-            raise ValueError(f"digest time must be HH:MM (24h), got {time!r}")
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {tz!r}") from exc
-        await self.chats.set_digest_time(chat_id, time, tz, now_or(now))
+    async def set_digest_time(self, chat_id: int, time: str | None, tz: str, since: int) -> None:
+        """Store a digest slot already checked by bot/services/schedule.set_digest."""
+        await self.chats.set_digest_time(chat_id, time, tz, since)
 
     async def set_paused(self, chat_id: int, paused: bool) -> None:
         await self.chats.set_paused(chat_id, paused)
@@ -262,19 +238,9 @@ class Storage:
     async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         await self.chats.migrate_chat(old_chat_id, new_chat_id)
 
-    async def chats_due_for_digest(self, now: int) -> list[ChatSettings]:
-        """Digest chats whose local time has passed today's HH:MM and that have had no digest
-        since that slot. Paused and muted chats wait (their queue is kept for a later digest)."""
-        due: list[ChatSettings] = []
-        for chat in await self.chats.digest_chats(now):
-            assert chat.digest_time is not None
-            try:
-                slot = digest_slot(now, chat.digest_time, chat.tz)
-            except ValueError:
-                continue
-            if now >= slot and (chat.last_digest_at is None or chat.last_digest_at < slot):
-                due.append(chat)
-        return due
+    async def digest_chats(self, now: int) -> list[ChatSettings]:
+        """Chats in digest mode, neither paused nor muted (which are due: bot/services/schedule)."""
+        return await self.chats.digest_chats(now)
 
     # ---------------------------------------------------------------- subscriptions
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import snowballstemmer  # type: ignore[import-untyped]
+
+from analysis.textnorm import fold
 
 #: A word is a run of letters/digits; "_" and punctuation separate words (as FTS5 unicode61 does).
 WORD_RE = re.compile(r"[^\W_]+")
@@ -40,8 +41,9 @@ def _stemmers() -> tuple[Any, Any]:
 
 
 def normalize(text: str) -> str:
-    """NFKC + lowercase + ё->е: what both the index and the queries see."""
-    return unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
+    """NFKC + lowercase + ё->е (+ squeezed spaces, which words do not see): what both the index
+    and the queries see."""
+    return fold(text, compat=True)
 
 
 def normalized_text_hash(text: str) -> str:
@@ -50,7 +52,7 @@ def normalized_text_hash(text: str) -> str:
     Used as the duplicate key: the same article pasted twice, or with different line wrapping
     or a stray non-breaking space (NFKC folds it to a plain space), is filed once.
     """
-    norm = " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    norm = fold(text, compat=True, yo=False)  # ё kept: stored hashes were computed with it
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 

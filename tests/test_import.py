@@ -15,6 +15,7 @@ import pytest_asyncio
 from analysis.keys import search_key
 from bot.analyzer import Analyzer
 from bot.importer import Importer, Progress, exit_code, read_source
+from bot.services.identity import FILING_RULES
 from storage.repository import Storage
 
 from harness import FIXTURES
@@ -47,7 +48,7 @@ STOLTENBERG = (
 
 @pytest_asyncio.fixture
 async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    async with Storage.open(f"sqlite:///{tmp_path / 'library.db'}") as db:
+    async with Storage.open(f"sqlite:///{tmp_path / 'library.db'}", rules=FILING_RULES) as db:
         yield db
 
 

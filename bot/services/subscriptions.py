@@ -20,6 +20,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.keys import search_key
+from bot.services import schedule
 from bot.services.matching import Matcher
 from storage.records import ArticleFull, ChatSettings, SubscriptionRow, TargetKind, TargetRef
 from storage.repository import Storage
@@ -323,7 +324,7 @@ class Subscriptions:
 
     async def set_digest(self, chat_id: int, clock: str | None, tz: str = "UTC") -> None:
         """`clock` None switches back to instant alerts (and releases what waited for the digest)."""
-        await self.storage.set_digest(chat_id, clock, tz)
+        await schedule.set_digest(self.storage.chats, chat_id, clock, tz)
         if clock is None:
             await self._release(chat_id)
 

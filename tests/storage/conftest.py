@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Storage]:
+    from bot.services.identity import FILING_RULES
     from storage.repository import Storage
 
-    async with Storage.open(f"sqlite:///{tmp_path}/lib/dossier.db") as storage:
+    async with Storage.open(f"sqlite:///{tmp_path}/lib/dossier.db", rules=FILING_RULES) as storage:
         yield storage

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from storage_helpers import T0, TEXT1, analysis1, database, filed, holding_the_writer, new_article
 
+from bot.services import schedule
 from storage.db import Tx
 from storage.errors import StorageError
 from storage.repository import HOT_QUERIES, Storage
@@ -153,17 +154,19 @@ async def test_cancelled_write_leaves_storage_usable(db: Storage) -> None:
 
 async def test_backup_is_consistent_while_writing(db: Storage, tmp_path: Path) -> None:
     await filed(db, TEXT1, analysis1())
-    stop = asyncio.Event()
+    stop, writing = asyncio.Event(), asyncio.Event()
 
     async def keep_writing() -> int:
         n = 0
         while not stop.is_set():
             await db.add_article(new_article(f"фоновая статья {n} " + "слово " * 200))
             n += 1
+            if n == 3:
+                writing.set()  # the backup below starts with writes committed and more coming
         return n
 
     task = asyncio.create_task(keep_writing())
-    await asyncio.sleep(0.05)
+    await writing.wait()
     target = tmp_path / "backups" / "copy.db"
     await db.backup(target)
     stop.set()
@@ -226,7 +229,7 @@ async def test_closed_storage_refuses_work(tmp_path: Path) -> None:
 
 async def test_migrate_chat_moves_settings_subscriptions_and_pending_alerts(db: Storage) -> None:
     await db.upsert_chat(-10, "group", "Отдел", "ru")
-    await db.set_digest(-10, "09:00", "Europe/Moscow", now=T0)
+    await schedule.set_digest(db.chats, -10, "09:00", "Europe/Moscow", now=T0)
     await db.migrate_chat(-10, -1001)
     moved = await db.get_chat_settings(-1001)
     assert moved is not None and moved.type == "supergroup" and moved.digest_time == "09:00"

@@ -8,8 +8,10 @@ import pytest
 from storage_helpers import T0, TEXT1, TEXT2, analysis1, analysis2, filed, new_article
 
 from analysis.keys import search_key
+from bot.services import schedule
+from bot.services.schedule import digest_slot
 from storage.records import ChatSettings, MatchedTarget, OutboxCounts, TargetRef
-from storage.repository import Storage, digest_slot
+from storage.repository import Storage
 
 
 async def _ids(db: Storage) -> tuple[int, int, int]:
@@ -75,7 +77,7 @@ async def test_due_alerts_respect_mute_digest_pause_and_schedule(db: Storage) ->
     assert await db.due_alerts(T0 + 9) == []  # next_attempt_at is the save time
 
     await db.set_muted_until(200, now + 100)
-    await db.set_digest(300, "09:00", "Europe/Moscow", now=now)
+    await schedule.set_digest(db.chats, 300, "09:00", "Europe/Moscow", now=now)
     await db.reschedule_alert(rows[400].id, now + 60, "429 Too Many Requests")
     assert await db.due_alerts(now) == []
     assert [r.chat_id for r in await db.due_alerts(now + 60)] == [400]
@@ -109,23 +111,23 @@ def _ts(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
 
 async def test_digest_due_in_local_time(db: Storage) -> None:
     # 09:00 Moscow (UTC+3, no DST) is 06:00 UTC.
-    await db.set_digest(1, "09:00", "Europe/Moscow", now=_ts(2024, 1, 15, 5, 0))
-    await db.set_digest(2, "09:00", "Europe/Moscow", now=_ts(2024, 1, 15, 7, 0))  # after today's slot
-    await db.set_digest(3, "23:30", "UTC", now=_ts(2024, 1, 15, 5, 0))
-    assert await db.chats_due_for_digest(_ts(2024, 1, 15, 5, 59)) == []
-    due = await db.chats_due_for_digest(_ts(2024, 1, 15, 6, 0))
+    await schedule.set_digest(db.chats, 1, "09:00", "Europe/Moscow", now=_ts(2024, 1, 15, 5, 0))
+    await schedule.set_digest(db.chats, 2, "09:00", "Europe/Moscow", now=_ts(2024, 1, 15, 7, 0))  # after today's slot
+    await schedule.set_digest(db.chats, 3, "23:30", "UTC", now=_ts(2024, 1, 15, 5, 0))
+    assert await schedule.chats_due_for_digest(db.chats, _ts(2024, 1, 15, 5, 59)) == []
+    due = await schedule.chats_due_for_digest(db.chats, _ts(2024, 1, 15, 6, 0))
     assert [c.chat_id for c in due] == [1]
     assert isinstance(due[0], ChatSettings) and due[0].tz == "Europe/Moscow" and due[0].digest_time == "09:00"
     await db.mark_digest_sent(1, [], _ts(2024, 1, 15, 6, 1))
-    assert await db.chats_due_for_digest(_ts(2024, 1, 15, 12, 0)) == []
-    assert [c.chat_id for c in await db.chats_due_for_digest(_ts(2024, 1, 15, 23, 30))] == [3]
-    assert [c.chat_id for c in await db.chats_due_for_digest(_ts(2024, 1, 16, 6, 5))] == [1, 2]
+    assert await schedule.chats_due_for_digest(db.chats, _ts(2024, 1, 15, 12, 0)) == []
+    assert [c.chat_id for c in await schedule.chats_due_for_digest(db.chats, _ts(2024, 1, 15, 23, 30))] == [3]
+    assert [c.chat_id for c in await schedule.chats_due_for_digest(db.chats, _ts(2024, 1, 16, 6, 5))] == [1, 2]
     # Muted and paused chats wait.
     await db.set_muted_until(1, _ts(2024, 1, 17))
     await db.set_paused(2, True)
-    assert await db.chats_due_for_digest(_ts(2024, 1, 16, 6, 5)) == []
+    assert await schedule.chats_due_for_digest(db.chats, _ts(2024, 1, 16, 6, 5)) == []
     # Back to immediate alerts.
-    await db.set_digest(3, None)
+    await schedule.set_digest(db.chats, 3, None)
     settings = await db.get_chat_settings(3)
     assert settings is not None and settings.digest_time is None
 
@@ -139,9 +141,9 @@ def test_digest_slot_follows_dst() -> None:
 async def test_set_digest_validates(db: Storage) -> None:
     for bad in ["9:00", "24:00", "09:60", "0900", ""]:
         with pytest.raises(ValueError):
-            await db.set_digest(1, bad, "UTC")
+            await schedule.set_digest(db.chats, 1, bad, "UTC")
     with pytest.raises(ValueError, match="time zone"):
-        await db.set_digest(1, "09:00", "Mars/Olympus")
+        await schedule.set_digest(db.chats, 1, "09:00", "Mars/Olympus")
 
 
 async def test_subscriptions_lifecycle(db: Storage) -> None:
