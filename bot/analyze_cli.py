@@ -34,8 +34,13 @@ def as_full(analysis: ArticleAnalysis, text: str) -> ArticleFull:
         added_chat_id=None, added_message_id=None, added_at=int(time.time()), analyzed_at=None,
         status="done", error=None,
     )
-    actors = tuple(ArticleActor(i, a.name, a.kind, a.role, a.mentions) for i, a in enumerate(analysis.actors))
-    claims = tuple(ArticleClaim(i, None, c.speaker, c.text, c.kind, c.sentence) for i, c in enumerate(analysis.claims))
+    actors = tuple(
+        ArticleActor(i, a.name, a.kind, a.role, a.mentions, tuple(a.actions)) for i, a in enumerate(analysis.actors)
+    )
+    claims = tuple(
+        ArticleClaim(i, None, c.speaker, c.text, c.kind, c.sentence, c.speaker_ref, c.negated)
+        for i, c in enumerate(analysis.claims)
+    )
     tags = tuple(ArticleTag(i, t.name, t.label_en, t.origin, t.score) for i, t in enumerate(analysis.tags))
     return ArticleFull(row, actors, claims, tags)
 

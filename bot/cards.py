@@ -15,6 +15,7 @@ from markupsafe import Markup
 from bot.i18n import Lang, t
 from bot.render import esc, truncate
 from storage.records import (
+    ActionRow,
     ActorBrief,
     ActorDossier,
     ArticleBrief,
@@ -60,6 +61,9 @@ L: dict[str, dict[Lang, str]] = {
     "latest": {"ru": "Последние статьи", "en": "Latest articles"},
     "aliases": {"ru": "Также", "en": "Also"},
     "no_claims": {"ru": "Заявлений не найдено.", "en": "No claims found."},
+    "reported": {"ru": "Что о них сообщается", "en": "What is reported about them"},
+    "denies": {"ru": "отрицает", "en": "denies"},
+    "context": {"ru": "по контексту", "en": "from context"},
     "truncated": {"ru": "текст обрезан для анализа", "en": "text was cut for analysis"},
 }
 
@@ -143,8 +147,7 @@ def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> Markup:
         lines.append(f"<b>{_l(lang, 'claims')}</b>")
         for claim in full.claims[:MAX_CARD_CLAIMS]:
             speaker = esc(claim.speaker) if claim.speaker else "?"
-            text = esc(truncate(claim.text, MAX_CLAIM_CHARS))
-            lines.append(f"• {speaker}: «{text}»" if claim.kind == "quote" else f"• {speaker}: {text}")
+            lines.append(f"• {speaker}: {claim_body(claim.text, claim.kind, claim.negated, lang)}")
         if len(full.claims) > MAX_CARD_CLAIMS:
             lines.append(f"… +{len(full.claims) - MAX_CARD_CLAIMS}")
     tags = [hashtag(t.name) for t in full.tags]
@@ -157,11 +160,27 @@ def card(full: ArticleFull, lang: Lang, *, note: str | None = None) -> Markup:
     return Markup("\n".join(lines))
 
 
+#: Speakers the text did not name where they spoke ("добавил он", "министр"): resolved from context.
+_CONTEXT_REFS = ("pronoun", "role", "continuation")
+
+
+def claim_body(text: str, kind: str, negated: bool, lang: Lang) -> Markup:
+    """The claim's words, quoted when they are a quote; a denied statement says so first."""
+    words = esc(truncate(text, MAX_CLAIM_CHARS))
+    body = f"«{words}»" if kind == "quote" else str(words)
+    return Markup(f"<i>{_l(lang, 'denies')}:</i> {body}" if negated else body)
+
+
 def claim_line(claim: ClaimRow, lang: Lang, *, with_speaker: bool = False) -> Markup:
-    text = esc(truncate(claim.text, MAX_CLAIM_CHARS))
-    body = f"«{text}»" if claim.kind == "quote" else text
+    body = claim_body(claim.text, claim.kind, claim.negated, lang)
     speaker = f"{esc(claim.speaker)}: " if with_speaker and claim.speaker else ""
-    return Markup(f"• {speaker}{body} — #{claim.article_id}, {fmt_date(claim.article_added_at)}")
+    context = f" <i>({_l(lang, 'context')})</i>" if claim.speaker_ref in _CONTEXT_REFS else ""
+    return Markup(f"• {speaker}{body} — #{claim.article_id}, {fmt_date(claim.article_added_at)}{context}")
+
+
+def action_line(action: ActionRow, lang: Lang) -> Markup:
+    text = esc(truncate(action.text, MAX_CLAIM_CHARS))
+    return Markup(f"• {text} — #{action.article_id}, {fmt_date(action.article_added_at)}")
 
 
 def dossier(d: ActorDossier, lang: Lang) -> Markup:
@@ -179,6 +198,10 @@ def dossier(d: ActorDossier, lang: Lang) -> Markup:
         lines.append("")
         lines.append(f"<b>{_l(lang, 'claims')}</b> ({d.claims_total})")
         lines.extend(claim_line(c, lang) for c in d.claims)
+    if d.actions:
+        lines.append("")
+        lines.append(f"<b>{_l(lang, 'reported')}</b>")
+        lines.extend(action_line(a, lang) for a in d.actions)
     if d.co_mentioned:
         lines.append("")
         lines.append(f"<b>{_l(lang, 'with')}</b>: " + ", ".join(

@@ -11,7 +11,8 @@ from typing import Any, TextIO
 from bot.config import Settings
 from storage.repository import Storage
 
-CSV_FIELDS = ("id", "title", "source", "via", "url", "added_at", "status", "actors", "claims", "tags", "text")
+CSV_FIELDS = ("id", "title", "source", "via", "url", "added_at", "status", "actors", "claims", "tags", "text",
+              "actions")
 
 
 async def backup(settings: Settings, path: Path) -> None:
@@ -26,7 +27,13 @@ def _flat(item: dict[str, Any]) -> dict[str, Any]:
     row = {key: item.get(key) for key in CSV_FIELDS}
     row["actors"] = "; ".join(a.get("name", "") + (f" ({a['role']})" if a.get("role") else "")
                               for a in item.get("actors", []))
-    row["claims"] = " | ".join(f"{c.get('speaker') or '?'}: {c.get('text', '')}" for c in item.get("claims", []))
+    row["claims"] = " | ".join(
+        f"{c.get('speaker') or '?'}: {'(denies) ' if c.get('negated') else ''}{c.get('text', '')}"
+        for c in item.get("claims", [])
+    )
+    row["actions"] = " | ".join(
+        f"{a.get('name', '')}: {act}" for a in item.get("actors", []) for act in a.get("actions", ())
+    )
     row["tags"] = ", ".join(t.get("name", "") for t in item.get("tags", []))
     return row
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from storage.articles import article_brief
 from storage.db import Database, Row, Tx, record
-from storage.records import ActorBrief, ActorDossier, ActorRow, ClaimRow, CoMention, RoleCount
+from storage.records import ActionRow, ActorBrief, ActorDossier, ActorRow, ClaimRow, CoMention, RoleCount
 
 _BRIEF = "a.id, a.kind, a.name, a.role, a.n_articles AS articles, a.n_mentions AS mentions"
 
@@ -45,7 +45,7 @@ LIMIT ? OFFSET ?
 
 SQL_CLAIMS_BY_ACTOR = """
 SELECT c.id, c.article_id, ar.title AS article_title, ar.added_at AS article_added_at,
-       c.actor_id, c.speaker_text AS speaker, c.text, c.kind, c.position
+       c.actor_id, c.speaker_text AS speaker, c.text, c.kind, c.position, c.speaker_ref, c.negated
 FROM claims c INDEXED BY claims_actor JOIN articles ar ON ar.id = c.article_id
 WHERE c.actor_id = ?
 ORDER BY c.article_id DESC, c.position
@@ -53,6 +53,17 @@ LIMIT ? OFFSET ?
 """
 
 SQL_CLAIMS_COUNT = "SELECT count(*) FROM claims INDEXED BY claims_actor WHERE actor_id = ?"
+
+SQL_ACTIONS_BY_ACTOR = """
+SELECT x.article_id, ar.title AS article_title, ar.added_at AS article_added_at, x.text
+FROM actions x INDEXED BY actions_actor JOIN articles ar ON ar.id = x.article_id
+WHERE x.actor_id = ?
+ORDER BY x.article_id DESC, x.position
+LIMIT ?
+"""
+
+#: /who shows this many of the newest things reported about the actor.
+DOSSIER_ACTIONS = 5
 
 #: /who's co-mentioned actors and role counts look at the actor's newest this-many articles only,
 #: so a dossier costs the same for an actor in 20 articles as for one in 20,000.
@@ -102,7 +113,7 @@ def actor_brief(r: Row) -> ActorBrief:
 
 
 def claim_row(r: Row) -> ClaimRow:
-    return record(ClaimRow, r)
+    return record(ClaimRow, r, negated=bool(r["negated"]))
 
 
 def _dossier(tx: Tx, actor_id: int, claims_limit: int, articles_limit: int, co_limit: int) -> ActorDossier | None:
@@ -117,6 +128,7 @@ def _dossier(tx: Tx, actor_id: int, claims_limit: int, articles_limit: int, co_l
     claims_total = tx.scalar(SQL_CLAIMS_COUNT, (actor_id,))
     co = tx.all(SQL_CO_MENTIONED, (actor_id, max(0, co_limit), window))
     latest = tx.all(SQL_ACTOR_ARTICLES, (actor_id, max(0, articles_limit)))
+    acts = tx.all(SQL_ACTIONS_BY_ACTOR, (actor_id, DOSSIER_ACTIONS))
     brief = actor_brief(row)
     return ActorDossier(
         actor=brief,
@@ -129,6 +141,7 @@ def _dossier(tx: Tx, actor_id: int, claims_limit: int, articles_limit: int, co_l
         claims_total=int(claims_total or 0),
         co_mentioned=tuple(record(CoMention, r) for r in co),
         latest_articles=tuple(article_brief(r) for r in latest),
+        actions=tuple(record(ActionRow, r) for r in acts),
     )
 
 

@@ -219,6 +219,7 @@ def _save_analysis(
 
     old_actor_ids, old_tag_ids = _linked_ids(tx, article_id)
     tx.run("DELETE FROM claims WHERE article_id = ?", (article_id,))
+    tx.run("DELETE FROM actions WHERE article_id = ?", (article_id,))
     tx.run("DELETE FROM mentions WHERE article_id = ?", (article_id,))
     tx.run("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
 
@@ -240,6 +241,11 @@ def _save_analysis(
         )
         name = tx.scalar("SELECT name FROM actors WHERE id = ?", (actor_id,))
         labels[TargetRef("actor", actor_id)] = str(name)
+        for position, action in enumerate(actor.actions):
+            tx.run(
+                "INSERT INTO actions (article_id, actor_id, position, text) VALUES (?, ?, ?, ?)",
+                (article_id, actor_id, position, action),
+            )
 
     # Claims, in text order; the speaker resolves through the canonical actor name.
     for position, claim in enumerate(analysis.claims):
@@ -249,9 +255,11 @@ def _save_analysis(
                 claim_actor = actor_ids[candidate]
                 break
         tx.run(
-            """INSERT INTO claims (article_id, actor_id, speaker_text, text, kind, position, sentence)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (article_id, claim_actor, claim.speaker, claim.text, claim.kind, position, claim.sentence),
+            """INSERT INTO claims (article_id, actor_id, speaker_text, text, kind, position, sentence,
+                                   speaker_ref, negated)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (article_id, claim_actor, claim.speaker, claim.text, claim.kind, position, claim.sentence,
+             claim.speaker_ref, int(claim.negated)),
         )
 
     # Tags.
@@ -348,10 +356,13 @@ def article_full(tx: Tx, article_id: int) -> ArticleFull | None:
         (article_id,),
     )
     claims = tx.all(
-        """SELECT id, actor_id, speaker_text AS speaker, text, kind, position FROM claims
+        """SELECT id, actor_id, speaker_text AS speaker, text, kind, position, speaker_ref, negated FROM claims
            WHERE article_id = ? ORDER BY position, id""",
         (article_id,),
     )
+    acts: dict[int, list[str]] = {}
+    for r in tx.all("SELECT actor_id, text FROM actions WHERE article_id = ? ORDER BY position, id", (article_id,)):
+        acts.setdefault(int(r["actor_id"]), []).append(str(r["text"]))
     tags = tx.all(
         """SELECT t.id AS tag_id, t.name, t.label_en, at.origin, at.score FROM article_tags at
            JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?
@@ -361,8 +372,8 @@ def article_full(tx: Tx, article_id: int) -> ArticleFull | None:
     )
     return ArticleFull(
         article=article_row(row),
-        actors=tuple(record(ArticleActor, r) for r in actors),
-        claims=tuple(record(ArticleClaim, r) for r in claims),
+        actors=tuple(record(ArticleActor, r, actions=tuple(acts.get(int(r["actor_id"]), ()))) for r in actors),
+        claims=tuple(record(ArticleClaim, r, negated=bool(r["negated"])) for r in claims),
         tags=tuple(record(ArticleTag, r, score=float(r["score"])) for r in tags),
     )
 

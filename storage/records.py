@@ -97,6 +97,8 @@ class ArticleActor:
     kind: str
     role: str | None
     mentions: int
+    #: What the article reports the actor doing (sentences where it is the subject), in text order.
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,10 @@ class ArticleClaim:
     text: str
     kind: str
     position: int
+    #: How the text referred to the speaker: name, pronoun, role, continuation, outlet, anonymous.
+    speaker_ref: str = "name"
+    #: The frame denies the stored words ("не думает, что ...").
+    negated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +188,18 @@ class ClaimRow:
     text: str
     kind: str
     position: int
+    speaker_ref: str = "name"
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """Something an article reports an actor doing (not saying), with the article it came from."""
+
+    article_id: int
+    article_title: str | None
+    article_added_at: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +230,7 @@ class ActorDossier:
     claims_total: int
     co_mentioned: tuple[CoMention, ...]
     latest_articles: tuple[ArticleBrief, ...]
+    actions: tuple[ActionRow, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,6 +418,7 @@ class Feed:
 
 
 __all__ = [
+    "ActionRow",
     "ActorBrief",
     "ActorDecision",
     "ActorDossier",

@@ -157,3 +157,13 @@ def test_actions_reported_per_actor(results: dict[str, ArticleAnalysis], name: s
         actor = next(a for a in res.actors if a.name == actor_name)
         assert any(fragment in act for act in actor.actions), actor.actions
         assert not any(fragment in c.text for c in res.claims if c.actor == actor_name)
+
+
+def test_json_contract_carries_reference_kind_negation_and_actions(results: dict[str, ArticleAnalysis]) -> None:
+    """`analyze --json`: each claim has speaker_ref and negated, each actor a list of actions."""
+    data = results["pronoun_chain.txt"].to_json()
+    kinds = {"name", "pronoun", "role", "continuation", "outlet", "anonymous"}
+    assert data["claims"] and all(c["speaker_ref"] in kinds and isinstance(c["negated"], bool) for c in data["claims"])
+    assert all(isinstance(a["actions"], list) for a in data["actors"])
+    assert any(a["actions"] for a in data["actors"])
+    assert {"speaker", "text", "kind", "actor"} <= set(data["claims"][0])

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from storage.errors import MigrationError, SchemaTooNewError
-from storage.migrate import MIGRATIONS_DIR, split_statements
+from storage.migrate import MIGRATIONS_DIR, discover, split_statements
 from storage.repository import Storage
+
+#: The migrations this Dossier ships, as schema_version records them.
+SHIPPED = [(m.version, m.name) for m in discover(MIGRATIONS_DIR)]
 
 
 def _dump(path: Path) -> list[str]:
@@ -33,7 +36,8 @@ async def test_migrations_apply_and_are_recorded(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "folder" / "d.db"  # parent folders are created
     async with Storage.open(f"sqlite:///{path}"):
         pass
-    assert _versions(path) == [(1, "initial"), (2, "top_counts")]
+    assert _versions(path) == SHIPPED
+    assert SHIPPED[:2] == [(1, "initial"), (2, "top_counts")]
     con = sqlite3.connect(path)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -51,15 +55,16 @@ async def test_rerun_is_a_noop(tmp_path: Path) -> None:
     async with Storage.open(f"sqlite:///{path}"):
         pass
     assert _dump(path) == before
-    assert _versions(path) == [(1, "initial"), (2, "top_counts")]
+    assert _versions(path) == SHIPPED
 
 
 def _migration_dir(tmp_path: Path, extra: dict[str, str]) -> Path:
     mdir = tmp_path / "migrations"
     mdir.mkdir()
     shutil.copy(MIGRATIONS_DIR / "001_initial.sql", mdir / "001_initial.sql")
-    if any(name.startswith("003_") for name in extra):
-        shutil.copy(MIGRATIONS_DIR / "002_top_counts.sql", mdir / "002_top_counts.sql")
+    if any(name.startswith("099_") for name in extra):  # a migration newer than every shipped one
+        for shipped in MIGRATIONS_DIR.glob("*.sql"):
+            shutil.copy(shipped, mdir / shipped.name)
     for name, sql in extra.items():
         (mdir / name).write_text(sql, encoding="utf-8")
     return mdir
@@ -73,7 +78,7 @@ async def test_broken_migration_rolls_back_and_names_the_file(tmp_path: Path) ->
     mdir = _migration_dir(
         tmp_path,
         {
-            "003_broken.sql": (
+            "099_broken.sql": (
                 "CREATE TABLE half_done (x INTEGER);\n"
                 "INSERT INTO half_done VALUES (1);\n"
                 "ALTER TABLE chats ADD COLUMN color TEXT;\n"
@@ -81,11 +86,11 @@ async def test_broken_migration_rolls_back_and_names_the_file(tmp_path: Path) ->
             )
         },
     )
-    with pytest.raises(MigrationError, match=r"003_broken\.sql"):
+    with pytest.raises(MigrationError, match=r"099_broken\.sql"):
         async with Storage.open(f"sqlite:///{path}", migrations_dir=mdir):
             pass
-    assert _dump(path) == before  # no half_done table, no color column, no version 3 row
-    assert _versions(path) == [(1, "initial"), (2, "top_counts")]
+    assert _dump(path) == before  # no half_done table, no color column, no version 99 row
+    assert _versions(path) == SHIPPED
 
 
 async def test_broken_first_migration_leaves_empty_database(tmp_path: Path) -> None:
@@ -143,7 +148,7 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
         async with Storage.open(f"sqlite:///{path}"):
             pass
     assert str(err.value) == (
-        "database schema version 9 is newer than this Dossier (knows up to 2); upgrade Dossier"
+        f"database schema version 9 is newer than this Dossier (knows up to {SHIPPED[-1][0]}); upgrade Dossier"
     )
 
 

@@ -12,6 +12,7 @@ from storage_helpers import T0, TEXT1, analysis1, database, filed, holding_the_w
 from bot.services import schedule
 from storage.db import Tx
 from storage.errors import StorageError
+from storage.migrate import MIGRATIONS_DIR, discover
 from storage.repository import HOT_QUERIES, Storage
 
 # ------------------------------------------------------------------------------------ members
@@ -179,7 +180,8 @@ async def test_backup_is_consistent_while_writing(db: Storage, tmp_path: Path) -
         assert 1 <= articles <= written + 1
         # One snapshot: the FTS index matches the articles table exactly.
         assert con.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == articles
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
+        shipped = max(m.version for m in discover(MIGRATIONS_DIR))
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == shipped
     finally:
         con.close()
     async with Storage.open(f"sqlite:///{target}") as restored:
