@@ -69,6 +69,11 @@ _REPORTED_LEADS = re.compile(
     r"(?i:(?<![\w-])по\s+(?:(?:его|её|ее|их)\s+)?(?:словам|мнению|оценке|оценкам|утверждению|данным|информации|"
     r"сведениям|прогнозам|заявлению|убеждению|версии)\b)"
 )
+#: Verbs of publishing: their organisation subject is an outlet ("пишет РБК").
+_PUBLISHING_VERBS = frozenset(
+    {"писать", "написать", "сообщать", "сообщить", "передавать", "передать", "цитировать", "процитировать",
+     "публиковать", "опубликовать", "приводить", "привести", "информировать", "уточнять"}
+)
 _MIN_WORDS = 3
 _MAX_CHARS = 600
 
@@ -143,6 +148,7 @@ class _Finder:
             if t.head >= 0:
                 self.children.setdefault(t.head, []).append(i)
         self.mention_at = {i: m for m in self.mentions for i in range(m.first, m.stop_token)}
+        self._verb: int | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -202,19 +208,50 @@ class _Finder:
         return self.speaker(self.tokens[lo].start, self.tokens[hi].stop, verb)
 
     def _pronoun(self, pos: int, word: str) -> Speaker:
-        """ "он", "по её словам": the nearest compatible person before pos, else the pronoun as text."""
-        actor = self.resolver.pronoun(pos, self._sent_of(pos), word)
+        """ "он", "по её словам": the nearest compatible person before pos, else the pronoun as text.
+
+        A claim in this or the previous sentence wins over a nearer mention: in "Колеров сообщил, что
+        Сорокин покинул компанию. По его словам, ..." the words continue Колеров's statement; a
+        person named inside what he said is not who "его" points back to.
+        """
+        sent = self._sent_of(pos)
+        actor = self._recent_speaker(pos, sent, word)
+        if actor is None:
+            actor = self.resolver.pronoun(pos, sent, word)
         if actor is None:
             return word, None, "pronoun"
         self.resolver.count(actor, pos)
         name = self.state.actors[actor].name
         return name, name, "pronoun"
 
+    def _recent_speaker(self, pos: int, sent: int, word: str) -> int | None:
+        before = [d for d in self.drafts if d.start < pos and d.actor and sent - self._sent_of(d.start) <= 1]
+        if not before:
+            return None
+        last = max(before, key=lambda d: d.start)
+        index = next((i for i, a in enumerate(self.state.actors) if a.name == last.actor), None)
+        if index is None or self.state.actors[index].kind != "person":
+            return None
+        return index if self.resolver.compatible(index, word) else None
+
     def _name(self, m: Mention) -> Speaker:
         name = self.state.actors[m.actor].name
         if self._is_outlet(m):
             return name, None, "outlet"  # the page's own outlet is not one of the article's actors
-        return name, name, "outlet" if self._outlet_phrase(m) else "name"
+        return name, name, "outlet" if self._outlet_phrase(m) or self._media_name(m) else "name"
+
+    def _media_name(self, m: Mention) -> bool:
+        """ "пишет Лента.ру", "сообщают «Ведомости»": an organisation that publishes is an outlet.
+
+        Told by shape: a reporting verb, and a name in quotation marks, in Latin letters or with a
+        domain, as media titles are written in Russian text.
+        """
+        verb = self._verb
+        if m.kind != "organization" or verb is None or self.tokens[verb].lemma not in _PUBLISHING_VERBS:
+            return False
+        raw = self.text[m.start : m.stop]
+        quoted = m.start > 0 and self.text[m.start - 1] in "«\"„“"
+        return quoted or bool(re.search(r"[A-Za-z]|\.(?:ру|ru|com)\b", raw))
 
     def _outlet_phrase(self, m: Mention) -> bool:
         """ "пишет газета The Guardian": a named organisation introduced as an outlet."""
@@ -225,6 +262,7 @@ class _Finder:
 
     def speaker(self, start: int, stop: int, verb: int | None = None) -> Speaker | None:
         """Resolve the words of [start, stop) to a Speaker; None when nobody is named there."""
+        self._verb = verb
         if verb is not None and self.tokens[verb].lemma in IMPERSONAL_VERBS:
             return self._document_author(start, stop)
         found = self._mentions_in(start, stop)
@@ -360,12 +398,25 @@ class _Finder:
         return all(t.pos in ("ADJ", "NOUN", "PROPN", "DET", "ADP") for t in phrase)
 
     def _role_fits(self, actor: int, phrase: str) -> bool:
-        """ "президент России" must not resolve to a person whose role is "президент США"."""
+        """ "президент России" must not resolve to a person whose role is "президент США".
+
+        A qualifier that names a place of the article ("России") must appear in the person's role;
+        other qualifiers ("Большого", "театра") are the text's own shorthand for the body.
+        """
         role = key(self.state.actors[actor].role or "")
         words = key(phrase).split()
         if len(words) <= 1:
             return True
-        return all(w[:4] in role for w in words[1:] if len(w) > 3)
+        places = {
+            w
+            for a in self.state.actors
+            if a.kind == "location"
+            for v in (a.name, *a.variants)
+            for w in key(v).split()
+            if len(w) > 3
+        }
+        named = [w for w in words[1:] if len(w) > 3 and any(p[:5] == w[:5] for p in places)]
+        return all(w[:4] in role for w in named)
 
     def _last_person_speaker(self, pos: int) -> str | None:
         """ "признает автор": the author is the person whose column the article retells, the last one quoted."""
@@ -655,9 +706,11 @@ class _Finder:
             tok = self.tokens[k]
             if not is_speech(tok) or self.in_quote[k] or self.tokens[k + 1].text not in (",", ":"):
                 continue
-            prev = self.tokens[k - 1]
-            if prev.lemma in ("и", "а", "но") and k - 1 > begin:
-                return k - 1
+            back = k - 1
+            if self.tokens[back].lemma == "не" and back - 1 > begin:
+                back -= 1  # "..., но не сообщил, кому ..."
+            if self.tokens[back].lemma in ("и", "а", "но") and back > begin:
+                return back
         return stop
 
     def _trailing(self, first: int, stop: int) -> None:

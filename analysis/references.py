@@ -52,11 +52,17 @@ def _role_head(role: str | None) -> str:
     return (role or "").split(" ")[0].lower()
 
 
+#: Nouns for whoever heads a body: "руководитель театра" is the same person as its "гендиректор".
+HEAD_ROLES = frozenset({"глава", "руководитель", "директор", "гендиректор", "председатель", "начальник", "шеф"})
+
+
 def role_matches(lemma: str, role: str | None) -> bool:
     """ "министр" matches "министр обороны", "премьер" matches "премьер-министр"."""
     head = _role_head(role)
     if not head:
         return False
+    if lemma in HEAD_ROLES and head in HEAD_ROLES:
+        return True
     return head == lemma or head.startswith(lemma + "-") or lemma.startswith(head + "-")
 
 
@@ -128,6 +134,11 @@ class Resolver:
         if not salient and len({r.actor for r in candidates}) > 1:
             return None  # only possessors around, and more than one: do not guess
         return pick.actor
+
+    def compatible(self, actor: int, word: str) -> bool:
+        """Whether a singular personal pronoun can point to this person (gender from morphology)."""
+        gender, number = PERSONAL.get(word) or POSSESSIVE.get(word) or (None, None)
+        return number == "Sing" and self.genders.get(actor) in (gender, None)
 
     def _by_role(self, pos: int, sent: int, lemma: str, *, preliminary: bool = False) -> int | None:
         seen: set[int] = set()

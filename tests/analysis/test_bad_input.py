@@ -61,7 +61,7 @@ def test_huge_text_is_cut_and_bounded(pipeline: Any) -> None:
     assert isinstance(res, ArticleAnalysis)
     assert res.truncated and res.chars <= 20_000
     assert any("обрезан" in note for note in res.notes)
-    assert elapsed < 15
+    assert elapsed < 60  # generous: a loaded 2-core machine, about 10x the typical time
 
 
 def test_default_limit_on_one_megabyte(pipeline: Any) -> None:
@@ -80,7 +80,7 @@ def test_one_endless_line(pipeline: Any) -> None:
     assert isinstance(res, (ArticleAnalysis, Rejection))
     if isinstance(res, ArticleAnalysis):
         assert res.truncated
-    assert time.perf_counter() - start < 20
+    assert time.perf_counter() - start < 60  # generous, as above
 
 
 def test_html_markup_is_stripped(pipeline: Any) -> None:
