@@ -194,6 +194,14 @@ def _join(tokens: list[Token], words: list[str]) -> str:
     return "".join(parts)
 
 
+#: Nouns of adverbial "по ..." phrases ("по итогам", "по словам", "по данным") that never end a body's name.
+_ADVERBIAL_PO = frozenset(
+    {"итог", "результат", "слово", "мнение", "данные", "информация", "оценка", "причина", "повод", "случай",
+     "телефон", "просьба", "приглашение", "инициатива", "требование", "сообщение", "распоряжение", "решение",
+     "поручение", "окончание", "завершение", "время", "мера", "направление", "сравнение", "версия"}
+)
+
+
 def _org_tail(state: State, stop: int, taken: set[int]) -> int:
     """Extend an org over "по международным делам" / "при президенте" when NER cut it off."""
     tokens = state.tokens
@@ -209,6 +217,8 @@ def _org_tail(state: State, stop: int, taken: set[int]) -> int:
         if tok.pos in ("ADJ", "DET") and tok.text.islower() and not seen_noun:
             j += 1
         elif tok.pos == "NOUN" and tok.text.islower():
+            if tokens[i].text.lower() == "по" and tok.lemma in _ADVERBIAL_PO:
+                return stop  # "по итогам встречи" is when, not part of the name
             seen_noun = True
             j += 1
             if j < len(tokens) and tokens[j].case == "Gen" and tokens[j].pos == "NOUN" and tokens[j].text.islower():
@@ -341,15 +351,26 @@ def _nominative_surname(name: str, piece: list[Token]) -> str:
     if last.case in (None, "Nom") or last.feats.get("Gender") != "Masc" or _key(parts[-1]) != _key(last.text):
         return name
     if len(words) >= 2 and _key(parts[0]) == _key(words[0].text):
-        return name  # natasha inflected nothing: maybe an indeclinable name, leave it
-    word = parts[-1]
+        # natasha inflected nothing ("Паноса Камменоса"): undo the ending of every word, but only when
+        # the tagger reads them all as the same masculine oblique case and every word has such an ending.
+        same = all(w.case == last.case and w.feats.get("Gender") == "Masc" for w in words)
+        fixed = [_undo_ending(p) for p in parts]
+        if not same or any(f is None for f in fixed):
+            return name
+        return " ".join(f for f in fixed if f is not None)
+    fixed_last = _undo_ending(parts[-1])
+    return name if fixed_last is None else " ".join([*parts[:-1], fixed_last])
+
+
+def _undo_ending(word: str) -> str | None:
+    """The nominative of a masculine surname in an oblique case, by the regular declension, or None."""
     for ending, nominative in _OBLIQUE_ENDINGS:
         stem = word[: -len(ending)]
         if word.lower().endswith(ending) and len(stem) >= 3:
             after_vowel = stem[-1].lower() in _VOWELS
             if (nominative == "й") == after_vowel:
-                return " ".join([*parts[:-1], stem + nominative])
-    return name
+                return stem + nominative
+    return None
 
 
 def _keep_yo(name: str, piece: list[Token]) -> str:
@@ -487,7 +508,25 @@ def merge(state: State, models: Models) -> None:
                                -abs(len(n.split()) - 2),
                                -len(n)),
             )
+            actor.name = _nominative_from_surname(actor.name, [n for n in nominal[idx] if len(n.split()) == 1])
     state.actors = actors
+
+
+def _nominative_from_surname(name: str, nominative_surnames: list[str]) -> str:
+    """ "Паноса Камменоса" with "Камменос" seen in the nominative elsewhere: "Панос Камменос".
+
+    The article's own nominative mention is the best evidence of a foreign surname's base form;
+    the given name in front then had the same masculine oblique ending.
+    """
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    last = parts[-1]
+    for surname in nominative_surnames:
+        if _key(surname) != _key(last) and len(surname) < len(last) and _similar_surname(surname, last):
+            first = [(_undo_ending(p) or p) if p[-1:] in "аяу" else p for p in parts[:-1]]
+            return " ".join([*first, surname])
+    return name
 
 
 #: More actors than this in one article are noise for a reader (and for storage).

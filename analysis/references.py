@@ -56,9 +56,13 @@ def _role_head(role: str | None) -> str:
 HEAD_ROLES = frozenset({"глава", "руководитель", "директор", "гендиректор", "председатель", "начальник", "шеф"})
 
 
-def role_matches(lemma: str, role: str | None) -> bool:
-    """ "министр" matches "министр обороны", "премьер" matches "премьер-министр"."""
-    head = _role_head(role)
+def role_matches(lemma: str, role: str | None, head: str | None = None) -> bool:
+    """ "министр" matches "министр обороны", "премьер" matches "премьер-министр".
+
+    ``head`` is the lemma of the role's first word when known (a role left in an oblique case,
+    "главы ведомства", still has the head "глава").
+    """
+    head = head or _role_head(role)
     if not head:
         return False
     if lemma in HEAD_ROLES and head in HEAD_ROLES:
@@ -72,6 +76,10 @@ class Resolver:
     def __init__(self, state: State, in_quote: list[bool]) -> None:
         self.state = state
         self.genders = actor_genders(state)
+        lemma_of = {t.text.lower(): t.lemma for t in state.tokens if t.pos == "NOUN"}
+        self.role_heads = {
+            i: lemma_of.get(_role_head(a.role), _role_head(a.role)) for i, a in enumerate(state.actors) if a.role
+        }
         self.referents: list[Referent] = []
         self.positions: list[int] = []
         #: Text positions already counted as a mention (each reference counts once).
@@ -147,7 +155,7 @@ class Resolver:
                 continue
             seen.add(r.actor)
             actor = self.state.actors[r.actor]
-            if actor.kind == "person" and role_matches(lemma, actor.role):
+            if actor.kind == "person" and role_matches(lemma, actor.role, self.role_heads.get(r.actor)):
                 return r.actor
         return None
 
