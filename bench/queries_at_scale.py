@@ -174,7 +174,7 @@ async def measure(path: Path, repeat: int) -> int:
         size = path.stat().st_size  # noqa: ASYNC240
         print(f"library: {stats.articles} articles, {stats.actors} actors, {stats.claims} claims, {stats.tags} tags; "
               f"{size / 2**20:.0f} MB = {size / max(1, stats.articles) / 1024:.1f} KB per article")
-        top = await library.top_actors(limit=1)
+        top = (await library.top_actors(limit=1)).items
         rare_rows = await storage.top_actors(limit=1, offset=max(0, stats.actors - 50))
         rare = rare_rows[0].name if rare_rows else "Лавров"
         top_name = top[0].name if top else "Лавров"
