@@ -14,6 +14,7 @@ from analysis import clean as cleaning
 from analysis import language
 from analysis.actions import find_actions
 from analysis.claims import find_claims
+from analysis.english import english_names
 from analysis.entities import MAX_ACTORS, find_mentions, merge, rank_actors
 from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, ArticleAnalysis, Rejection
 from analysis.models import Models, load_models
@@ -43,6 +44,7 @@ STEPS: tuple[Step, ...] = (
     find_claims,  # who said what (and the references to the speakers, counted as mentions)
     find_actions,  # what each actor is reported doing
     rank_actors,  # actors by salience, outlets left out
+    english_names,  # English names in aliases (gazetteer, Latin forms the text gives)
     tag,  # explicit, topic and actor tags
     summarize,  # lead and summary sentences
 )

@@ -36,7 +36,9 @@ __all__ = [
     "Topic",
     "TopicHit",
     "TopicsFileError",
+    "en_fold",
     "find_topic",
+    "find_topics",
     "load_topics",
     "match_topics",
 ]
@@ -52,6 +54,7 @@ LENGTH_UNIT = 60
 MIN_SCORE = 1.0
 
 _HEADER = ("name_ru", "label_en", "lemmas", "weight")
+_HEADER_SYNONYMS = (*_HEADER, "synonyms_en")
 _WORDLIKE = re.compile(r"\w")
 _MIN_KEY = 3
 
@@ -62,12 +65,14 @@ class TopicsFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """One topic: Russian tag as shown, English label, the lemmas (and lemma bigrams) that signal it."""
+    """One topic: Russian tag as shown, English label, the lemmas (and lemma bigrams) that signal it,
+    and the other English words readers use for it (``synonyms_en``: "talks" for peace talks)."""
 
     name: str
     label_en: str
     lemmas: tuple[str, ...]
     weight: float
+    synonyms_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +86,9 @@ class TopicHit:
 
 def _parse(text: str, origin: str) -> tuple[Topic, ...]:
     lines = text.splitlines()
-    if not lines or tuple(c.strip() for c in lines[0].split("\t")) != _HEADER:
-        raise TopicsFileError(f"{origin}:1: header must be {'<TAB>'.join(_HEADER)}")
+    header = tuple(c.strip() for c in lines[0].split("\t")) if lines else ()
+    if header not in (_HEADER, _HEADER_SYNONYMS):
+        raise TopicsFileError(f"{origin}:1: header must be {'<TAB>'.join(_HEADER_SYNONYMS)}")
     topics: list[Topic] = []
     names: dict[str, int] = {}
     labels: dict[str, int] = {}
@@ -91,10 +97,14 @@ def _parse(text: str, origin: str) -> tuple[Topic, ...]:
             continue
         cells = line.split("\t")
         where = f"{origin}:{number}"
-        if len(cells) not in (3, 4):
-            raise TopicsFileError(f"{where}: expected 3 or 4 tab-separated columns, got {len(cells)}")
+        if len(cells) not in (3, 4, 5):
+            raise TopicsFileError(f"{where}: expected 3 to 5 tab-separated columns, got {len(cells)}")
         name, label, lemma_cell = (c.strip() for c in cells[:3])
-        weight_cell = cells[3].strip() if len(cells) == 4 else ""
+        weight_cell = cells[3].strip() if len(cells) >= 4 else ""
+        synonyms = tuple(dict.fromkeys(x.strip() for x in (cells[4] if len(cells) == 5 else "").split(",")
+                                       if x.strip()))
+        if any(x != x.lower() for x in synonyms):
+            raise TopicsFileError(f"{where}: synonyms_en must be lowercase")
         if not name or name != name.lower():
             raise TopicsFileError(f"{where}: name_ru must be non-empty lowercase, got {name!r}")
         if not label or label != label.lower():
@@ -118,7 +128,7 @@ def _parse(text: str, origin: str) -> tuple[Topic, ...]:
         if label in labels:
             raise TopicsFileError(f"{where}: duplicate label_en {label!r} (first on line {labels[label]})")
         names[name] = labels[label] = number
-        topics.append(Topic(name=name, label_en=label, lemmas=lemmas, weight=weight))
+        topics.append(Topic(name=name, label_en=label, lemmas=lemmas, weight=weight, synonyms_en=synonyms))
     return tuple(topics)
 
 
@@ -244,6 +254,11 @@ def _lookup(topics: tuple[Topic, ...]) -> _Lookup:
     for i, t in enumerate(topics):
         exact.setdefault(t.name, i)
         exact.setdefault(t.label_en, i)
+        exact.setdefault(en_fold(t.label_en), i)
+    # Synonyms after every label, so a label always wins over another topic's synonym.
+    for i, t in enumerate(topics):
+        for synonym in t.synonyms_en:
+            exact.setdefault(en_fold(synonym), i)
     # A lemma may signal several topics: it resolves to the topic that lists it earliest (its "own"
     # word, e.g. "санкция" is first for санкции), ties broken by file order.
     ranked = sorted(
@@ -276,8 +291,9 @@ def find_topic(query_key_or_word: str, *, topics: tuple[Topic, ...] | None = Non
     # Keys under 3 letters are too unspecific to trust ("ии" and "iaea" both squeeze to "a").
     keys = list(dict.fromkeys(k for k in (search_key(f) for f in forms) if len(k) >= _MIN_KEY))
     for form in forms:
-        if form in lookup.exact:
-            return table[lookup.exact[form]]
+        for candidate in (form, en_fold(form)):
+            if candidate in lookup.exact:
+                return table[lookup.exact[candidate]]
     for form in forms:
         if form in lookup.lemma_exact:
             return table[lookup.lemma_exact[form]]
@@ -288,3 +304,68 @@ def find_topic(query_key_or_word: str, *, topics: tuple[Topic, ...] | None = Non
         if len(found := lookup.lemma_keys.get(key, ())) == 1:
             return table[found[0]]
     return None
+
+
+# British and American spellings meet (defence/defense, labour/labor, centre/center, -ise/-ize).
+_EN_SPELLING: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    (r"(?<=[a-z])ence$", "ense"),  # defence, offence, licence
+    (r"(?<=[a-z]{2})our$", "or"),  # labour, armour (not "four", "hour")
+    (r"(?<=[a-z]{2})our(?=ed$|ing$|s$)", "or"),  # armoured, labouring
+    (r"(?<=[a-z]{3})is(?=e$|ed$|es$|ing$|ation$|ations$)", "iz"),  # organise, militarisation
+    (r"(?<=[a-z]{2})tre$", "ter"),  # centre
+    (r"(?<=[a-z]{3})ogue$", "og"),  # dialogue
+    (r"ll(?=ed$|ing$)", "l"),  # travelled
+))
+
+
+def _en_word(word: str) -> str:
+    for pattern, repl in _EN_SPELLING:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def en_fold(text: str) -> str:
+    """English text in one spelling: lowercase, hyphens as spaces, British spellings as American."""
+    words = re.sub(r"[-_/]+", " ", _normalise(text)).split()
+    return " ".join(_en_word(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ses", "s"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+@cache
+def _word_index(topics: tuple[Topic, ...]) -> dict[str, tuple[int, ...]]:
+    out: dict[str, list[int]] = {}
+    for i, t in enumerate(topics):
+        for phrase in (t.label_en, *t.synonyms_en):
+            for word in en_fold(phrase).split():
+                if len(word) >= _MIN_KEY and i not in out.setdefault(_singular(word), []):
+                    out[_singular(word)].append(i)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def find_topics(query: str, *, limit: int = 8, topics: tuple[Topic, ...] | None = None) -> list[Topic]:
+    """Every topic a ``/tags`` query may mean, best first: the one :func:`find_topic` resolves to, then
+    topics whose English label or synonyms contain all the query's English words ("defense" -> air
+    defense, defense spending, defense industry). One result means the query is not ambiguous."""
+    table = load_topics() if topics is None else topics
+    found: list[int] = []
+    first = find_topic(query, topics=table)
+    words = [_singular(w) for w in en_fold(query).split() if len(w) >= _MIN_KEY]
+    if first is not None:
+        found.append(table.index(first))
+        label_words = {_singular(w) for p in (first.label_en, *first.synonyms_en) for w in en_fold(p).split()}
+        # An exact label or synonym ("peace talks", "intelligence") still shows its word-mates, unless the
+        # query named a topic in Russian.
+        if not words or not re.fullmatch(r"[a-z0-9 '-]+", _normalise(query)) or not set(words) <= label_words:
+            return [first]
+    if words:
+        index = _word_index(table)
+        sets = [set(index.get(w, ())) for w in words]
+        common = set.intersection(*sets) if sets else set()
+        found.extend(i for i in sorted(common) if i not in found)
+    return [table[i] for i in found[: max(limit, 0)]]

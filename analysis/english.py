@@ -1,0 +1,79 @@
+"""English names for the actors of an article: the pipeline step that adds them to ``Actor.aliases``.
+
+Two kinds of evidence, nothing else (an alias is a claim that a name means this actor, so it needs a
+source):
+
+* **the gazetteer** (``analysis.gazetteer``) for places and organisations: «Великобритания» gets
+  ``United Kingdom``, ``UK``, ``Britain``…, because translated names cannot be guessed from spelling;
+* **the text** for anyone: a Latin form in parentheses right after a Russian name
+  (``Пекка Вильякайнен (Pekka Viljakainen)``, ``Атлантический совет (Atlantic Council)``). For a
+  person the Latin surname must be a spelling the Russian one transcribes
+  (:func:`analysis.transcription.same_word`), so ``Тереза Мэй (BBC)`` gives Theresa May nothing.
+
+The Latin transliteration (``Tereza Mey``) stays among the aliases for search; English forms come
+first so a reader sees them first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from analysis import gazetteer
+from analysis.model import Actor
+from analysis.names import Level, score
+
+if TYPE_CHECKING:
+    from analysis.models import Models
+    from analysis.state import State
+
+__all__ = ["add_english_aliases", "english_names"]
+
+_PAREN_LATIN = re.compile(r"\(\s*([A-Z][A-Za-z\u00c0-\u024f'’.\-]*(?:\s+[A-Za-z\u00c0-\u024f'’.\-&]+){0,5})\s*[,;)]")
+_WINDOW = 80
+_MAX_PARENS = 200
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().replace("ё", "е").split())
+
+
+def _latin_forms(actor: Actor, text: str) -> list[str]:
+    forms = [_fold(f) for f in (actor.name, *actor.aliases) if re.search(r"[\u0400-\u04ff]", f)]
+    found: list[str] = []
+    for m in list(_PAREN_LATIN.finditer(text))[:_MAX_PARENS]:
+        latin = " ".join(m.group(1).split()).strip(".")
+        before = _fold(text[max(0, m.start() - _WINDOW): m.start()]).rstrip(" ,")
+        if not any(before.endswith(f) for f in forms if f):
+            continue
+        # For a person the Latin name must transcribe the Russian one, at least by its surname.
+        if actor.kind == "person" and not any(
+            score(latin, f, person=True) >= Level.SURNAME or score(f, latin, person=True) >= Level.SURNAME
+            for f in (actor.name, *actor.aliases)
+        ):
+            continue
+        if latin not in found:
+            found.append(latin)
+    return found
+
+
+def add_english_aliases(actors: list[Actor], text: str) -> list[Actor]:
+    """The actors with their English names (from the gazetteer and from the text) first among aliases."""
+    out: list[Actor] = []
+    for actor in actors:
+        english = [*(_latin_forms(actor, text)), *gazetteer.english_names(actor.name, actor.kind)]
+        if not english:
+            out.append(actor)
+            continue
+        aliases = list(dict.fromkeys([*english, *actor.aliases]))
+        if actor.name in aliases:
+            aliases.remove(actor.name)
+            aliases.insert(0, actor.name)
+        out.append(dataclasses.replace(actor, aliases=tuple(aliases)))
+    return out
+
+
+def english_names(state: State, models: Models) -> None:
+    """Pipeline step: the ranked actors get their English names (see the module docstring)."""
+    state.ranked = add_english_aliases(state.ranked, state.text)
