@@ -20,7 +20,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from analysis import gazetteer
+from analysis.gazetteer import english_names as gazetteer_names
 from analysis.model import Actor
 from analysis.names import Level, score
 
@@ -62,7 +62,7 @@ def add_english_aliases(actors: list[Actor], text: str) -> list[Actor]:
     """The actors with their English names (from the gazetteer and from the text) first among aliases."""
     out: list[Actor] = []
     for actor in actors:
-        english = [*(_latin_forms(actor, text)), *gazetteer.english_names(actor.name, actor.kind)]
+        english = [*(_latin_forms(actor, text)), *gazetteer_names(actor.name, actor.kind)]
         if not english:
             out.append(actor)
             continue

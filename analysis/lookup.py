@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from analysis import gazetteer
+from analysis.gazetteer import fold
+from analysis.gazetteer import lookup as gazetteer_lookup
 from analysis.keys import query_variants, search_key
 from analysis.names import SUGGEST_FLOOR, Candidate, Decision, Level, decide, name_words, score, similarity
 
@@ -114,13 +115,13 @@ class NameIndex:
             level = Level.NONE
             best_sim = 0.0
             for form in actor.forms:
-                if place_names and not person and gazetteer.fold(form) in place_names:
+                if place_names and not person and fold(form) in place_names:
                     level = Level.FULL
                 for text in texts:
                     level = max(level, score(text, form, person=person))
                 best_sim = max(best_sim, similarity(query, form))
             if place_names and level > Level.GIVEN and not (not person and any(
-                    gazetteer.fold(f) in place_names for f in actor.forms)):
+                    fold(f) in place_names for f in actor.forms)):
                 # The query names a place or body the gazetteer knows: another actor that merely
                 # transcribes like it (Oman/«Амман», Spain/«Шпан») can be offered, never answered.
                 level = Level.GIVEN
@@ -135,13 +136,13 @@ class NameIndex:
         if not keys:
             return Decision("none")
         texts = _query_texts(query, lemmatize)
-        places = gazetteer.lookup(query, texts[1:])
+        places = gazetteer_lookup(query, texts[1:])
         expected: frozenset[str] | None = None
         place_names: frozenset[str] = frozenset()
         ids = self._gather(keys, query)
         if places:
             expected = frozenset({"location", "organization"})
-            place_names = frozenset(gazetteer.fold(n) for p in places for n in p.names)
+            place_names = frozenset(fold(n) for p in places for n in p.names)
             for place in places:
                 for name in place.names:
                     ids |= self._by_key.get(search_key(name), set())

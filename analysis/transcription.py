@@ -157,16 +157,21 @@ def _alternatives(unit: str) -> list[str]:
     return alts
 
 
-def _unit_regex(unit: str) -> str:
+def _unit_regex(unit: str, *, last: bool = False) -> str:
     alts = _alternatives(unit)
+    if last and unit in ("с", "з"):
+        alts.append("es")  # a silent e before a final s: James/Джеймс, Pipes/Пайпс, Charles/Чарльз
+    body = "|".join(sorted({re.escape(a) for a in alts if a}, key=len, reverse=True))
     if len(unit) > 1 and all(ch in _UNITS for ch in unit):
         # The decomposition: the unit's letters spelled one by one.
-        alts.append("".join(f"(?:{_plain_regex(ch)})" for ch in unit))
-    return "|".join(sorted({re.escape(a) if a else "" for a in alts}, key=len, reverse=True))
+        body = "".join(f"(?:{_plain_regex(ch)})" for ch in unit) + "|" + body
+    return body + ("|" if "" in alts else "")
 
 
 def _plain_regex(unit: str) -> str:
-    return "|".join(sorted({re.escape(a) if a else "" for a in _alternatives(unit)}, key=len, reverse=True))
+    alts = _alternatives(unit)
+    body = "|".join(sorted({re.escape(a) for a in alts if a}, key=len, reverse=True))
+    return body + ("|" if "" in alts else "")
 
 
 @lru_cache(maxsize=8192)
@@ -179,7 +184,7 @@ def latin_pattern(cyrillic_word: str) -> re.Pattern[str] | None:
     parts: list[str] = []
     units = _units(word)
     for n, unit in enumerate(units):
-        body = _unit_regex(unit)
+        body = _unit_regex(unit, last=n == len(units) - 1)
         if n == 0 and unit[0] in "еэ":
             body += "|ye|je|ie"  # word-initial е is ye-: Елена/Yelena, Ельцин/Yeltsin
         group = f"(?:{body})"
@@ -199,7 +204,16 @@ def _cross_match(latin_word: str, cyrillic_word: str) -> bool:
     if not latin or len(latin) > _MAX_WORD * 2:
         return False
     pattern = latin_pattern(cyrillic_word)
-    return pattern is not None and pattern.fullmatch(latin) is not None
+    if pattern is not None and pattern.fullmatch(latin) is not None:
+        return True
+    # A stored name left in an oblique case by NER («Ассанжу», «Зоммера») is compared in the nominative.
+    from analysis.keys import strip_case_ending
+
+    for form in strip_case_ending(cyrillic_word):
+        pattern = latin_pattern(form)
+        if pattern is not None and pattern.fullmatch(latin) is not None:
+            return True
+    return False
 
 
 def same_word(a: str, b: str) -> bool:
