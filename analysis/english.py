@@ -39,12 +39,21 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().replace("ё", "е").split())
 
 
-def _latin_forms(actor: Actor, text: str) -> list[str]:
+def _parens(text: str) -> list[tuple[str, str]]:
+    """Each Latin form in parentheses with the folded text just before it (at most _MAX_PARENS)."""
+    out: list[tuple[str, str]] = []
+    for m in _PAREN_LATIN.finditer(text):
+        latin = " ".join(m.group(1).split()).strip(".")
+        out.append((latin, _fold(text[max(0, m.start() - _WINDOW): m.start()]).rstrip(" ,")))
+        if len(out) >= _MAX_PARENS:
+            break
+    return out
+
+
+def _latin_forms(actor: Actor, parens: list[tuple[str, str]]) -> list[str]:
     forms = [_fold(f) for f in (actor.name, *actor.aliases) if re.search(r"[\u0400-\u04ff]", f)]
     found: list[str] = []
-    for m in list(_PAREN_LATIN.finditer(text))[:_MAX_PARENS]:
-        latin = " ".join(m.group(1).split()).strip(".")
-        before = _fold(text[max(0, m.start() - _WINDOW): m.start()]).rstrip(" ,")
+    for latin, before in parens:
         if not any(before.endswith(f) for f in forms if f):
             continue
         # For a person the Latin name must transcribe the Russian one, at least by its surname.
@@ -61,8 +70,9 @@ def _latin_forms(actor: Actor, text: str) -> list[str]:
 def add_english_aliases(actors: list[Actor], text: str) -> list[Actor]:
     """The actors with their English names (from the gazetteer and from the text) first among aliases."""
     out: list[Actor] = []
+    parens = _parens(text) if "(" in text else []
     for actor in actors:
-        english = [*(_latin_forms(actor, text)), *gazetteer_names(actor.name, actor.kind)]
+        english = [*(_latin_forms(actor, parens)), *gazetteer_names(actor.name, actor.kind)]
         if not english:
             out.append(actor)
             continue

@@ -104,7 +104,7 @@ class NameIndex:
     # -- decision ----------------------------------------------------------------------------
 
     def candidates(self, query: str, texts: Sequence[str], ids: Iterable[int],
-                   place_names: frozenset[str] = frozenset()) -> list[Candidate]:
+                   place_names: dict[str, str] | None = None) -> list[Candidate]:
         """Score each actor: best level over (query forms x actor forms), best similarity."""
         out: list[Candidate] = []
         for actor_id in list(ids)[:_MAX_CANDIDATES]:
@@ -114,11 +114,20 @@ class NameIndex:
             person = actor.kind == "person"
             level = Level.NONE
             best_sim = 0.0
+            on_name = False
+            place = None
             for form in actor.forms:
                 if place_names and not person and fold(form) in place_names:
                     level = Level.FULL
+                    place = place_names[fold(form)]
                 for text in texts:
-                    level = max(level, score(text, form, person=person))
+                    form_level = score(text, form, person=person)
+                    if (person and form_level == Level.FULL and len(name_words(form)) == 1
+                            and len(name_words(actor.name)) > 1):
+                        form_level = Level.SURNAME  # the surname alias of a full name
+                    if form == actor.name and form_level == Level.FULL:
+                        on_name = True
+                    level = max(level, form_level)
                 best_sim = max(best_sim, similarity(query, form))
             if place_names and level > Level.GIVEN and not (not person and any(
                     fold(f) in place_names for f in actor.forms)):
@@ -127,7 +136,7 @@ class NameIndex:
                 level = Level.GIVEN
             if level == Level.FULL:
                 best_sim = 100.0
-            out.append(Candidate(actor_id, actor.kind, level, best_sim, actor.mentions))
+            out.append(Candidate(actor_id, actor.kind, level, best_sim, actor.mentions, on_name, place))
         return out
 
     def resolve(self, query: str, lemmatize: Callable[[str], str] | None = None) -> Decision:
@@ -138,11 +147,11 @@ class NameIndex:
         texts = _query_texts(query, lemmatize)
         places = gazetteer_lookup(query, texts[1:])
         expected: frozenset[str] | None = None
-        place_names: frozenset[str] = frozenset()
+        place_names: dict[str, str] = {}
         ids = self._gather(keys, query)
         if places:
             expected = frozenset({"location", "organization"})
-            place_names = frozenset(fold(n) for p in places for n in p.names)
+            place_names = {fold(n): p.en for p in places for n in p.names}
             for place in places:
                 for name in place.names:
                     ids |= self._by_key.get(search_key(name), set())

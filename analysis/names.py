@@ -62,6 +62,9 @@ class Level(IntEnum):
 _PATRONYMIC_CYR = re.compile(r"(ович|евич|ьич|овна|евна|ична|инична)$")
 _PATRONYMIC_LAT = re.compile(r"(ovich|evich|ovitch|ovna|evna|ichna)$")
 _INITIALS_GLUED = re.compile(r"^(?:[^\W\d_]\.){2,}$")
+# The Arabic article, which Russian mostly drops (Bashar al-Assad = Башар Асад) and keeps in any of
+# its assimilated forms (ас-Сиси, ад-Дин, ар-Рахман).
+_ARTICLE = re.compile(r"^(?:al|el|as|ad|ar|at|an|ash|az|аль|ал|эль|ас|ад|ар|ат|ан|аш|аз)[-‐’'](?=[^\W\d_]{2})", re.I)
 _WORD = re.compile(r"[^\W\d_]")
 
 
@@ -75,7 +78,7 @@ def name_words(name: str) -> list[str]:
         if _INITIALS_GLUED.match(word):
             out.extend(f"{ch}." for ch in word.split(".") if ch)
         else:
-            out.append(word)
+            out.append(_ARTICLE.sub("", word))
     return out
 
 
@@ -204,6 +207,8 @@ class Candidate:
     level: Level
     similarity: float
     mentions: int = 0
+    on_name: bool = False  # the level was reached on the actor's canonical name, not only on an alias
+    place: str | None = None  # the gazetteer entry the actor was matched through, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +241,15 @@ def decide(candidates: Sequence[Candidate], *, query_words: int, expected_kinds:
         full = [c for c in strong if c.level == Level.FULL]
         if len(full) == 1 and query_words >= 2:
             return Decision("exact", (full[0].actor_id,))
+        named = [c for c in full if c.on_name]
+        if len(full) > 1 and len(named) == 1 and query_words >= 2:
+            # "Эдвард Сноуден" by name beats a glued NER span that merely lists him among its aliases.
+            return Decision("exact", (named[0].actor_id,))
+        places = {c.place for c in strong}
+        if len(places) == 1 and None not in places:
+            # Several actors that the gazetteer says are one body («АНБ», «Агентство национальной
+            # безопасности»): the most mentioned answers; /merge makes them one.
+            return Decision("exact", (max(strong, key=lambda c: (c.mentions, -c.actor_id)).actor_id,))
         return Decision("ambiguous", tuple(c.actor_id for c in strong[:limit]))
     offered = [c for c in ranked if c.level >= Level.GIVEN or (c.level >= Level.PARTIAL and not allowed(c))]
     similar = [c for c in ranked if c.level == Level.SIMILAR and allowed(c)]

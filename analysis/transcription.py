@@ -35,7 +35,8 @@ __all__ = ["initial_compatible", "is_cyrillic", "is_latin", "latin_pattern", "no
 _UNITS: dict[str, tuple[str, ...]] = {
     # vowels
     "а": ("a", "u", "o", "aa", "ah", "au", "ou", "ua", "e", "ea"),
-    "е": ("e", "a", "ae", "ai", "ea", "ie", "ue", "oe", "ei", "ee", "ye", "je", "i", "u"),  # u: Burns/Бернс
+    # u: Burns/Бернс; o: a Nordic/German ö printed without its dots (Enström/Энстрем, Niinistö/Ниинисте)
+    "е": ("e", "a", "ae", "ai", "ea", "ie", "ue", "oe", "ei", "ee", "ye", "je", "i", "u", "o"),
     "э": ("e", "a", "ai", "ae", "ea", "ay", "ei", "eh"),
     "и": ("i", "ee", "ea", "ie", "e", "y", "ey", "ei", "ii", "yi", "ui", "ia"),
     "ы": ("y", "i", "ui", "yi"),
@@ -44,7 +45,7 @@ _UNITS: dict[str, tuple[str, ...]] = {
     "ю": ("u", "yu", "iu", "ew", "eu", "ue", "you", "ju", "yoo", "ieu", "iou"),
     "я": ("ya", "ia", "ja", "a", "iya", "yah", "iah"),
     "ё": ("yo", "io", "jo", "o", "oe", "eu", "ye", "e"),
-    "й": ("y", "i", "j", ""),
+    "й": ("y", "i", "j"),
     "ь": ("", "y", "i", "j"),
     "ъ": ("", "y"),
     # diphthongs and vowel+й (English ay/ai/ey/igh, oy, ow/ou; Russian -ий/-ый endings)
@@ -94,7 +95,7 @@ _VOWEL_UNITS = frozenset(u for u in _UNITS if u[0] in "аеэиыоуюяёь" a
 _CONSONANTS = frozenset("бвгджзклмнпрстфхцчшщ")
 # Letters that never carry a sound of their own in Russian spelling but appear in Latin ones: a Latin
 # word may carry them where the Russian has nothing, at the places stated.
-_OPTIONAL_END = "(?:e|h|es|s)?"  # Pence/Пенс, Sarah/Сара; plural-free possessives are not names
+_OPTIONAL_END = "(?:e|h)?"  # Pence/Пенс, Sarah/Сара
 _OPTIONAL_AFTER_VOWEL = "(?:gh|h)?"  # Johnson/Джонсон, Buhari/Бухари, Hugh/Хью
 _CYR_PREMAP = str.maketrans({"і": "и", "ї": "йи", "є": "е", "ґ": "г", "ў": "у"})
 _LATIN_PREMAP = str.maketrans({
@@ -105,6 +106,8 @@ _LATIN_PREMAP = str.maketrans({
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _MAX_WORD = 40
+# Endings of oblique cases that are not also nominative endings of names («Франция», «Тереза» are).
+_OBLIQUE = ("у", "ю", "ом", "ем", "ым", "им", "ого", "его", "ому", "ему", "ой", "ера", "ена")
 _UNIT_ORDER = sorted(_UNITS, key=len, reverse=True)
 
 
@@ -209,6 +212,9 @@ def _cross_match(latin_word: str, cyrillic_word: str) -> bool:
     # A stored name left in an oblique case by NER («Ассанжу», «Зоммера») is compared in the nominative.
     from analysis.keys import strip_case_ending
 
+    low = cyrillic_word.lower()
+    if not low.endswith(_OBLIQUE):
+        return False
     for form in strip_case_ending(cyrillic_word):
         pattern = latin_pattern(form)
         if pattern is not None and pattern.fullmatch(latin) is not None:
