@@ -30,6 +30,7 @@ __all__ = ["Place", "english_names", "entries", "fold", "lookup", "lookup_ru"]
 _HEADER = ("kind", "en", "ru", "en_variants", "ru_variants", "source")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CODE = re.compile(r"[A-Z][A-Z.+0-9]{0,3}")
+_MIN_LOOSE_KEY = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +146,12 @@ def lookup(query: str, forms: Iterable[str] = ()) -> list[Place]:
         if hits:
             return [index.entries[i] for i in hits]
     if _CYRILLIC.search(raw):
+        # An inflected Russian name («Соединённых Штатов»): the same key, a long one, and the same
+        # beginning (a short key like "ma" is shared by unrelated names: «Мэй», «Мали»).
         for form in (raw, *forms):
-            hits = index.by_key_ru.get(search_key(form), ())
-            if len(hits) == 1:
+            key = search_key(form)
+            hits = index.by_key_ru.get(key, ()) if len(key) >= _MIN_LOOSE_KEY else ()
+            if len(hits) == 1 and any(fold(n)[:3] == fold(form)[:3] for n in index.entries[hits[0]].names):
                 return [index.entries[hits[0]]]
     return []
 

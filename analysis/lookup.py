@@ -13,6 +13,7 @@ candidate and :func:`analysis.names.decide` answers.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ _MAX_WORD_FANOUT = 400
 _MIN_WORD_KEY = 2
 _FUZZY_LIMIT = 12
 _MAX_CANDIDATES = 600
+#: A query key this long may be the beginning of longer names ("евро" -> «Евросоюз»): they are offered.
+_MIN_PREFIX = 4
+_MAX_PREFIX_KEYS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,7 @@ class NameIndex:
         self._by_key: dict[str, set[int]] = {}
         self._by_word: dict[str, set[int]] = {}
         self._by_len: dict[int, list[str]] = {}
+        self._sorted: list[str] | None = None
         for actor in actors:
             self.add(actor)
 
@@ -64,6 +69,7 @@ class NameIndex:
                 continue
             if key not in self._by_key:
                 self._by_len.setdefault(len(key), []).append(key)
+                self._sorted = None
             self._by_key.setdefault(key, set()).add(actor.actor_id)
             for word in key.split():
                 if len(word) >= _MIN_WORD_KEY:
@@ -85,6 +91,19 @@ class NameIndex:
         found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=_FUZZY_LIMIT)
         return [choice for choice, _, _ in found]
 
+    def _prefixed(self, key: str) -> set[int]:
+        """Actors with a key that starts with ``key`` (a binary search in the sorted keys)."""
+        if self._sorted is None:
+            self._sorted = sorted(self._by_key)
+        ids: set[int] = set()
+        start = bisect.bisect_left(self._sorted, key)
+        for found in self._sorted[start:start + _MAX_PREFIX_KEYS]:
+            if not found.startswith(key):
+                break
+            if found != key:
+                ids |= self._by_key[found]
+        return ids
+
     def _gather(self, keys: Sequence[str], query: str) -> set[int]:
         ids: set[int] = set()
         for key in keys:
@@ -104,7 +123,7 @@ class NameIndex:
     # -- decision ----------------------------------------------------------------------------
 
     def candidates(self, query: str, texts: Sequence[str], ids: Iterable[int],
-                   place_names: dict[str, str] | None = None) -> list[Candidate]:
+                   place_names: dict[str, str] | None = None, prefix: str = "") -> list[Candidate]:
         """Score each actor: best level over (query forms x actor forms), best similarity."""
         out: list[Candidate] = []
         for actor_id in list(ids)[:_MAX_CANDIDATES]:
@@ -120,6 +139,9 @@ class NameIndex:
                 if place_names and not person and fold(form) in place_names:
                     level = Level.FULL
                     place = place_names[fold(form)]
+                if prefix and level < Level.PREFIX and search_key(form).startswith(prefix) \
+                        and search_key(form) != prefix:
+                    level = Level.PREFIX
                 for text in texts:
                     form_level = score(text, form, person=person)
                     if (person and form_level == Level.FULL and len(name_words(form)) == 1
@@ -158,6 +180,15 @@ class NameIndex:
         scored = self.candidates(query, texts, ids, place_names)
         words = len([w for w in name_words(query) if len(w.strip(".")) > 1])
         decision = decide(scored, query_words=words, expected_kinds=expected)
+        if decision.kind == "exact":
+            return decision
+        # The query as the beginning of longer names: candidates, never an answer by itself.
+        prefix = keys[0] if len(keys[0]) >= _MIN_PREFIX and " " not in keys[0] else ""
+        prefixed = self._prefixed(prefix) - ids if prefix else set()
+        if prefixed:
+            ids = ids | prefixed
+            scored = self.candidates(query, texts, ids, place_names, prefix)
+            decision = decide(scored, query_words=words, expected_kinds=expected)
         if decision.kind != "none" or decision.suggestions:
             return decision
         # Nothing met: typos and "did you mean", by spelling similarity of keys.

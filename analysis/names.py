@@ -53,10 +53,11 @@ class Level(IntEnum):
 
     NONE = 0
     SIMILAR = 1  # spelled alike (a typo), no word meets
-    GIVEN = 2  # only given names meet ("Theresa" for «Тереза Мэй»)
-    PARTIAL = 3  # the surname meets, the query has given names the actor is not known by
-    SURNAME = 4  # the query is the surname (with compatible initials, if any)
-    FULL = 5  # every word of the name meets the query
+    PREFIX = 2  # the query is the beginning of a name ("Евро" for «Евросоюз»): offered, never answered
+    GIVEN = 3  # only given names meet ("Theresa" for «Тереза Мэй»)
+    PARTIAL = 4  # the surname meets, the query has given names the actor is not known by
+    SURNAME = 5  # the query is the surname (with compatible initials, if any)
+    FULL = 6  # every word of the name meets the query
 
 
 _PATRONYMIC_CYR = re.compile(r"(ович|евич|ьич|овна|евна|ична|инична)$")
@@ -251,7 +252,7 @@ def decide(candidates: Sequence[Candidate], *, query_words: int, expected_kinds:
             # безопасности»): the most mentioned answers; /merge makes them one.
             return Decision("exact", (max(strong, key=lambda c: (c.mentions, -c.actor_id)).actor_id,))
         return Decision("ambiguous", tuple(c.actor_id for c in strong[:limit]))
-    offered = [c for c in ranked if c.level >= Level.GIVEN or (c.level >= Level.PARTIAL and not allowed(c))]
+    offered = [c for c in ranked if c.level >= Level.PREFIX]
     similar = [c for c in ranked if c.level == Level.SIMILAR and allowed(c)]
     if not offered and len(similar) == 1 and similar[0].similarity >= SIMILAR_RATIO:
         return Decision("exact", (similar[0].actor_id,))

@@ -54,11 +54,13 @@ RECENT = ButtonKind("rc", 1)  # offset
 SEARCH = ButtonKind("sr", 1)  # offset into the chat's last /search
 CARD = ButtonKind("art", 1)  # article id: its card (under alerts)
 FULL_TEXT = ButtonKind("full", 2)  # article id, page
+TOPIC = ButtonKind("tp", 1)  # a lexicon topic (its position in analysis/data/topics.tsv)
 # Subscription buttons (handlers/subscriptions.py)
 PICK_TAG = ButtonKind("sub:t", 2)  # tag id, number of the filters waiting in chat_data
 PICK_ACTOR = ButtonKind("sub:a", 2)  # actor id, same
 UNSUBSCRIBE = ButtonKind("uns", 1)  # subscription id
 RESUME = ButtonKind("resume", 0)
+SUB_TOPIC = ButtonKind("sub:p", 1)  # subscribe to a lexicon topic (its position), maybe before any article
 
 ALL_KINDS: tuple[ButtonKind, ...] = (WHO, TOP_ACTORS, CLAIMS, TAG, RECENT, SEARCH, CARD, FULL_TEXT,
-                                     PICK_TAG, PICK_ACTOR, UNSUBSCRIBE, RESUME)
+                                     PICK_TAG, PICK_ACTOR, UNSUBSCRIBE, RESUME, TOPIC, SUB_TOPIC)

@@ -139,6 +139,22 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "who_none": {"ru": "Никого похожего на «{query}» в библиотеке нет.",
                  "en": "Nobody like “{query}” in the library."},
     "who_suggest": {"ru": "Может быть, вы искали:", "en": "Did you mean:"},
+    "name_too_short": {"ru": "«{query}» слишком коротко для имени: нужно хотя бы три буквы "
+                             "(или аббревиатура вроде ЕС).",
+                       "en": "“{query}” is too short for a name: give at least three letters "
+                             "(or an abbreviation like EU)."},
+    "name_too_long": {"ru": "Слишком длинный запрос: имя — это несколько слов, не больше {max} символов.",
+                      "en": "That query is too long: a name is a few words, at most {max} characters."},
+    "name_script": {"ru": "Имена ищутся латиницей или кириллицей; «{query}» написано другим алфавитом.",
+                    "en": "Names are looked up in Latin or Cyrillic letters; “{query}” is in another script."},
+    "name_mixed": {"ru": "В «{query}» одно слово смешивает латиницу и кириллицу — наберите его одним алфавитом.",
+                   "en": "A word in “{query}” mixes Latin and Cyrillic letters: type it in one script."},
+    "name_fixed": {"ru": "Латинские буквы в русском слове прочитаны как русские: ищу «{query}».",
+                   "en": "Latin look-alike letters in a Cyrillic word were read as Cyrillic: looking for “{query}”."},
+    "topic_choice": {"ru": "«{query}» — часть нескольких тем, выберите:",
+                     "en": "“{query}” is part of several topics, pick one:"},
+    "topic_empty": {"ru": "Статей на тему <b>#{name}</b> пока нет. Подписаться — и я пришлю первую же?",
+                    "en": "No articles on <b>#{name}</b> yet. Subscribe, and I will send the first one?"},
     "who_ambiguous": {"ru": "Под «{query}» подходят несколько — выберите:",
                       "en": "Several match “{query}”, pick one:"},
     "who_top": {"ru": "<b>Чаще всего упоминаются</b>", "en": "<b>Most mentioned</b>"},
@@ -214,6 +230,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
                          "en": "Put a word after “{sign}”: <code>/subscribe sanctions -oil</code>."},
     "sub_created": {"ru": "Подписка оформлена: {target}{filters}. Новые статьи об этом придут сюда.",
                     "en": "Subscribed to {target}{filters}. New articles about it will be announced here."},
+    "sub_ahead": {"ru": "Подписка оформлена: {target}{filters}. Статей об этом в библиотеке пока нет — "
+                        "оповещение придёт с первой же.",
+                  "en": "Subscribed to {target}{filters}. The library has no article about it yet: "
+                        "the first one will come here."},
     "sub_exists": {"ru": "Этот чат уже подписан на {target}{filters}.",
                    "en": "This chat already follows {target}{filters}."},
     "sub_with": {"ru": " — только вместе с {items}", "en": " — only together with {items}"},

@@ -83,12 +83,20 @@ def card_of(keyboard: InlineKeyboardMarkup | None) -> int | None:
     return None
 
 
+#: The icon of each kind of actor on buttons and in lists.
+KIND_ICONS = {"person": "👤", "organization": "🏛", "location": "📍"}
+
+
+def kind_icon(kind: str) -> str:
+    return KIND_ICONS.get(kind, "•")
+
+
 def pick_keyboard(candidates: Sequence[Candidate], number: int) -> InlineKeyboardMarkup | None:
     """One button per candidate target of a /subscribe; ``number`` names its waiting filters."""
     rows = []
     for c in candidates:
         kind = callbacks.PICK_TAG if c.kind == "tag" else callbacks.PICK_ACTOR
-        mark = "#" if c.kind == "tag" else "👤 "
+        mark = "#" if c.kind == "tag" else kind_icon(c.sort) + " "
         rows.append([button(truncate(mark + c.label, LABEL_CHARS), kind, c.id, number)])
     return markup(rows)
 

@@ -11,6 +11,8 @@ from typing import Literal
 
 from markupsafe import Markup
 
+from analysis.names import MAX_QUERY_CHARS
+from analysis.topics import Topic
 from bot import callbacks, cards
 from bot.i18n import Lang, t
 from bot.keyboards import (
@@ -20,6 +22,7 @@ from bot.keyboards import (
     View,
     button,
     card_keyboard,
+    kind_icon,
     markup,
     one_per_row,
     pager,
@@ -77,8 +80,8 @@ def actor_choice(query: str, actors: Sequence[ActorBrief], language: Lang, *, cl
     if claims:
         rows = one_per_row(((a.name, callbacks.CLAIMS, (a.id, 0)) for a in actors), LABEL_CHARS)
     else:
-        rows = one_per_row(((f"{a.name} — {a.role}" if a.role else a.name, callbacks.WHO, (a.id,))
-                            for a in actors), LABEL_CHARS)
+        rows = one_per_row(((f"{kind_icon(a.kind)} {a.name} — {a.role}" if a.role else f"{kind_icon(a.kind)} {a.name}",
+                             callbacks.WHO, (a.id,)) for a in actors), LABEL_CHARS)
     return View(t(language, "who_ambiguous", query=shown_query(query)), markup(rows))
 
 
@@ -86,8 +89,28 @@ def actor_unknown(query: str, suggestions: Sequence[ActorBrief], language: Lang)
     text = t(language, "who_none", query=shown_query(query))
     if not suggestions:
         return View(text)
-    rows = one_per_row(((a.name, callbacks.WHO, (a.id,)) for a in suggestions), LABEL_CHARS)
+    rows = one_per_row(((f"{kind_icon(a.kind)} {a.name}", callbacks.WHO, (a.id,)) for a in suggestions), LABEL_CHARS)
     return View(lines(text, t(language, "who_suggest")), markup(rows))
+
+
+def query_problem(problem: str, query: str, language: Lang) -> View:
+    """Why a name query was not looked up (too short, another script, mixed scripts, too long)."""
+    return View(t(language, "name_" + problem, query=shown_query(query), max=MAX_QUERY_CHARS))
+
+
+def topic_choice(query: str, topics: Sequence[Topic], numbers: Sequence[int], language: Lang) -> View:
+    """The query names part of several lexicon topics ("defense"): one button each."""
+    rows = one_per_row(((f"#{tp.name} / {tp.label_en}", callbacks.TOPIC, (n,))
+                        for tp, n in zip(topics, numbers, strict=True)), LABEL_CHARS)
+    return View(t(language, "topic_choice", query=shown_query(query)), markup(rows))
+
+
+def topic_empty(topic: Topic, number: int, language: Lang) -> View:
+    """A lexicon topic no article has yet, with a button to follow it."""
+    name = cards.tag_name(topic.name, topic.label_en)
+    label = ("Подписаться на #" if language == "ru" else "Subscribe to #") + topic.name
+    return View(t(language, "topic_empty", name=name),
+                markup(one_per_row([(label, callbacks.SUB_TOPIC, (number,))], LABEL_CHARS)))
 
 
 def top_actors(page: Page[ActorBrief], language: Lang) -> View:

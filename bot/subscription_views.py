@@ -48,6 +48,8 @@ def subscribe_outcome(outcome: SubscribeOutcome, language: Lang, pick: int | Non
     shown = truncate(outcome.term, TERM_CHARS)
     if outcome.status in ("created", "exists") and outcome.target is not None:
         key = "sub_created" if outcome.status == "created" else "sub_exists"
+        if outcome.ahead:
+            key = "sub_ahead"
         return View(t(language, key, target=target(outcome.target),
                       filters=filters(language, outcome.include, outcome.exclude)))
     if outcome.status == "ambiguous":

@@ -71,6 +71,8 @@ BUTTONS: dict[ButtonKind, Handler] = {
     callbacks.PICK_ACTOR: subscriptions.pick_actor_button,
     callbacks.UNSUBSCRIBE: subscriptions.unsubscribe_button,
     callbacks.RESUME: subscriptions.resume_button,
+    callbacks.TOPIC: queries.topic_button,
+    callbacks.SUB_TOPIC: subscriptions.subscribe_topic_button,
 }
 
 

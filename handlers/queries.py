@@ -55,6 +55,11 @@ async def who(update: Update, context: Context) -> None:
         await reply(update, lists.top_actors(page, language) if page.items else t(language, "empty_library"))
         return
     result = await library.who(query)
+    if result.match.problem is not None:
+        await reply(update, lists.query_problem(result.match.problem, result.match.query, language))
+        return
+    if result.match.fixed:
+        await reply(update, t(language, "name_fixed", query=lists.shown_query(result.match.query)))
     if result.dossier is not None:
         await reply(update, lists.dossier(result.dossier, language))
     elif result.match.kind == "ambiguous":
@@ -74,6 +79,9 @@ async def claims(update: Update, context: Context) -> None:
         await reply(update, t(language, "usage", usage="/claims " + ("ИМЯ" if language == "ru" else "NAME")))
         return
     match = await services_of(context).library.resolve_actor(query)
+    if match.problem is not None:
+        await reply(update, lists.query_problem(match.problem, match.query, language))
+        return
     if match.kind == "exact":
         await _claims_page(update, context, match.actor.id, 0)
     elif match.kind == "ambiguous":
@@ -106,12 +114,33 @@ async def tags(update: Update, context: Context) -> None:
         await reply(update, lists.top_tags(top, language) if top else t(language, "empty_library"))
         return
     result = await library.tag(query)
-    if result.tag is not None and result.articles is not None:
+    topics = result.match.topics
+    if result.tag is not None and result.articles is not None and result.tag.articles > 0:
         await reply(update, lists.tag_page(result.tag, result.articles, language))
+    elif len(topics) > 1:
+        await reply(update, lists.topic_choice(query, topics, [library.topic_number(tp) for tp in topics], language))
     elif result.match.kind == "ambiguous":
         await reply(update, lists.tag_choice(query, result.match.tags, language))
+    elif len(topics) == 1:
+        await reply(update, lists.topic_empty(topics[0], library.topic_number(topics[0]), language))
     else:
         await reply(update, lists.tag_unknown(query, language))
+
+
+async def topic_button(update: Update, context: Context) -> None:
+    """A topic chosen from "part of several topics": its articles, or "none yet" with a subscribe button."""
+    (number,) = await pressed(update, callbacks.TOPIC)
+    language = lang(update)
+    library = services_of(context).library
+    topic = library.topic(number)
+    if topic is None:
+        await reply(update, t(language, "expired"))
+        return
+    tag = await library.topic_tag(topic)
+    if tag is not None and tag.articles > 0:
+        await show(update, lists.tag_page(tag, await library.tag_articles(tag.id), language))
+    else:
+        await show(update, lists.topic_empty(topic, number, language))
 
 
 async def _tag_page(update: Update, context: Context, tag_id: int, offset: int) -> None:

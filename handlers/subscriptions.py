@@ -222,6 +222,21 @@ async def _pick(update: Update, context: Context, kind: callbacks.ButtonKind) ->
                                                                      include, exclude))
 
 
+async def subscribe_topic_button(update: Update, context: Context) -> None:
+    """"Subscribe" under a lexicon topic that has no article yet."""
+    (number,) = await pressed(update, callbacks.SUB_TOPIC)
+    chat_id = _chat_id(update)
+    if chat_id is None:
+        return
+    services = services_of(context)
+    topic = services.library.topic(number)
+    if topic is None:
+        await reply(update, t(lang(update), "expired"))
+        return
+    await _answer_subscribe(update, context, await services.subscriptions.subscribe_topic(chat_id, _user_id(update),
+                                                                                          topic))
+
+
 async def pick_tag_button(update: Update, context: Context) -> None:
     await _pick(update, context, callbacks.PICK_TAG)
 

@@ -105,6 +105,19 @@ LIMIT ?
 
 SQL_ALIAS_INDEX = "SELECT key, actor_id FROM actor_aliases ORDER BY key, actor_id"
 
+# Every alias with its actor: the in-memory name index (bot/services/matching.py) is built from it.
+SQL_ALIAS_ROWS = """
+SELECT a.id, a.kind, a.name, a.n_mentions AS mentions, aa.alias
+FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+ORDER BY a.id
+"""
+
+SQL_ACTORS_BY_IDS = f"""
+SELECT {_BRIEF}
+FROM actors a
+WHERE a.id IN (SELECT value FROM json_each(?))
+"""
+
 _ALIASES = "SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias"
 
 
@@ -172,6 +185,21 @@ class SqliteActors:
         """Every (alias key, actor id), for in-memory fuzzy matching; cache it on ``generation``."""
         rows = await self._db.read(lambda tx: tx.all(SQL_ALIAS_INDEX))
         return [(str(r[0]), int(r[1])) for r in rows]
+
+    async def alias_rows(self) -> list[tuple[int, str, str, int, str]]:
+        """Every (actor id, kind, name, mentions, alias), for the in-memory name index; cache it on
+        ``generation`` like :meth:`alias_index`."""
+        rows = await self._db.read(lambda tx: tx.all(SQL_ALIAS_ROWS))
+        return [(int(r[0]), str(r[1]), str(r[2]), int(r[3] or 0), str(r[4])) for r in rows]
+
+    async def actors_by_ids(self, ids: Sequence[int]) -> list[ActorBrief]:
+        """The actors with these ids, in the order given (unknown ids are left out)."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        if not wanted:
+            return []
+        rows = await self._db.read(lambda tx: tx.all(SQL_ACTORS_BY_IDS, (json.dumps(wanted),)))
+        found = {b.id: b for b in (actor_brief(r) for r in rows)}
+        return [found[i] for i in wanted if i in found]
 
     async def top_actors(self, limit: int = 10, offset: int = 0, kind: str | None = None) -> list[ActorBrief]:
         rows = await self._db.read(lambda tx: tx.all(SQL_TOP_ACTORS, (kind, kind, max(0, limit), max(0, offset))))

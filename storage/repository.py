@@ -161,6 +161,12 @@ class Storage:
     async def alias_index(self) -> list[tuple[str, int]]:
         return await self.actors.alias_index()
 
+    async def alias_rows(self) -> list[tuple[int, str, str, int, str]]:
+        return await self.actors.alias_rows()
+
+    async def actors_by_ids(self, ids: Sequence[int]) -> list[ActorBrief]:
+        return await self.actors.actors_by_ids(ids)
+
     async def top_actors(self, limit: int = 10, offset: int = 0, kind: str | None = None) -> list[ActorBrief]:
         return await self.actors.top_actors(limit, offset, kind)
 
@@ -179,6 +185,9 @@ class Storage:
 
     async def tags_by_keys(self, keys: Sequence[str]) -> list[TagBrief]:
         return await self.tags.tags_by_keys(keys)
+
+    async def ensure_tag(self, name: str, label_en: str | None, key: str, key_en: str | None) -> TagBrief:
+        return await self.tags.ensure_tag(name, label_en, key, key_en)
 
     async def top_tags(self, limit: int = 20, offset: int = 0) -> list[TagBrief]:
         return await self.tags.top_tags(limit, offset)

@@ -68,6 +68,23 @@ class SqliteTags:
 
         return await self._db.read(page)
 
+    async def ensure_tag(self, name: str, label_en: str | None, key: str, key_en: str | None) -> TagBrief:
+        """The tag called ``name``, created with no articles if there is none yet: a lexicon topic
+        followed before any article has it. Filing an article upserts tags by name, so its first
+        article lands on this very row (and its subscriptions fire)."""
+        def ensure(tx: Tx) -> TagBrief:
+            tx.run(
+                """INSERT INTO tags (name, label_en, key, key_en) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (name) DO NOTHING""",
+                (name, label_en, key, key_en),
+            )
+            row = tx.one("SELECT t.id, t.name, t.label_en, t.n_articles AS articles FROM tags t WHERE t.name = ?",
+                         (name,))
+            assert row is not None
+            return tag_brief(row)
+
+        return await self._db.write(ensure)
+
     async def get_tag(self, tag_id: int) -> TagBrief | None:
         row = await self._db.read(
             lambda tx: tx.one(

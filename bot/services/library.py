@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
-from bot.services.matching import ActorMatch, Matcher, TagMatch
+from analysis.names import MAX_QUERY_CHARS as NAME_QUERY_CHARS
+from analysis.topics import Topic, load_topics
+from bot.services.matching import ActorMatch, Matcher, TagMatch, tag_key
 from storage.records import (
     ActorBrief,
     ActorDossier,
@@ -31,6 +33,11 @@ MAX_QUERY_CHARS = 200
 
 def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def name_query(text: str) -> str:
+    """A name query is cut just past the name checks' limit, so an over-long one is told so."""
+    return " ".join(text.split())[:NAME_QUERY_CHARS + 1]
 
 
 T = TypeVar("T")
@@ -77,7 +84,7 @@ class Library:
         self.matcher = Matcher(storage)
 
     async def who(self, query: str) -> WhoResult:
-        match = await self.matcher.resolve_actor(clean_query(query))
+        match = await self.matcher.resolve_actor(name_query(query))
         if match.kind != "exact":
             return WhoResult(match)
         return WhoResult(match, await self.storage.actor_dossier(match.actor.id))
@@ -94,7 +101,7 @@ class Library:
         return Page(rows[:limit], offset + len(rows), offset, limit=limit)
 
     async def resolve_actor(self, query: str) -> ActorMatch:
-        return await self.matcher.resolve_actor(clean_query(query))
+        return await self.matcher.resolve_actor(name_query(query))
 
     async def claims(self, actor_id: int, offset: int = 0, limit: int = PAGE) -> Page[ClaimRow]:
         rows, total = await self.storage.claims_by_actor(actor_id, limit, offset)
@@ -106,6 +113,20 @@ class Library:
             return TagResult(match)
         tag = match.tags[0]
         return TagResult(match, tag, await self.tag_articles(tag.id))
+
+    def topic(self, number: int) -> Topic | None:
+        """The lexicon topic a button names (its position in the shipped lexicon)."""
+        table = load_topics()
+        return table[number] if 0 <= number < len(table) else None
+
+    @staticmethod
+    def topic_number(topic: Topic) -> int:
+        return load_topics().index(topic)
+
+    async def topic_tag(self, topic: Topic) -> TagBrief | None:
+        """The library's tag of a lexicon topic, if any article (or a subscription) created it."""
+        found = [tg for tg in await self.storage.tags_by_keys([tag_key(topic.name)]) if tg.name == topic.name]
+        return found[0] if found else None
 
     async def tag_articles(self, tag_id: int, offset: int = 0, limit: int = PAGE) -> Page[ArticleBrief]:
         rows, total = await self.storage.articles_by_tag(tag_id, limit, offset)

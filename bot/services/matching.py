@@ -1,34 +1,42 @@
-"""Resolving what a user typed to actors and tags: exact key, then prefix, then fuzzy.
+"""Resolving what a user typed to actors and tags.
 
-Users type `Tillerson`, `тиллерсон`, `Тиллерсона`, `Tilerson`; all of these become search keys
-(`analysis.keys`), and the keys are looked up in storage. Fuzzy matching runs in memory over
-the alias index, which is cached until the library changes (`Storage.generation`).
+Users type `Tillerson`, `тиллерсон`, `Тиллерсона`, `Tilerson`, `Theresa May`, `Great Britain`. Actor
+look-up is :class:`analysis.lookup.NameIndex` (candidates by search key, then a word-by-word name
+match with transcription reversal and the gazetteer, then a decision that never answers with a
+different actor), built in memory from every stored alias and cached until the library changes
+(`Storage.generation`). A query is checked first (:func:`analysis.names.check_query`): one or two
+letters, Greek or Arabic, a word mixing scripts get a clear answer and touch nothing.
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 from functools import cache
-from operator import itemgetter
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
-from analysis.keys import FUZZY_THRESHOLD, query_variants, search_key
-from analysis.topics import find_topic
+from analysis.keys import query_variants, search_key
+from analysis.lookup import IndexedActor, NameIndex
+from analysis.names import check_query
+from analysis.topics import Topic, find_topic, find_topics
 from storage.records import ActorBrief, TagBrief
 from storage.repository import Storage
 
 MatchKind = Literal["exact", "ambiguous", "none"]
-#: Below the typo threshold but still worth offering as "did you mean".
-SUGGEST_THRESHOLD = 60.0
 
 
 @dataclass(frozen=True, slots=True)
 class ActorMatch:
+    """``actors``: the answer (exact), the choices (ambiguous) or "did you mean" suggestions (none).
+
+    ``problem`` says why a query was not looked up at all (``too_short``, ``too_long``, ``script``,
+    ``mixed``: see :class:`analysis.names.QueryCheck`); ``query`` is what was looked up (look-alike
+    Latin letters in a Cyrillic word read as Cyrillic, then ``fixed`` is True)."""
+
     kind: MatchKind
     actors: list[ActorBrief] = field(default_factory=list)
+    problem: str | None = None
+    query: str = ""
+    fixed: bool = False
 
     @property
     def actor(self) -> ActorBrief:
@@ -37,8 +45,12 @@ class ActorMatch:
 
 @dataclass(frozen=True, slots=True)
 class TagMatch:
+    """``tags`` found in the library; ``topics``: the lexicon topics the query names (several when it
+    names part of several: "defense"), so a topic with no article yet can still be answered."""
+
     kind: MatchKind
     tags: list[TagBrief] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
 
 
 @cache
@@ -56,6 +68,11 @@ def lemmatize(word: str) -> str:
     return str(parses[0].normal) if parses else word
 
 
+def tag_key(name: str) -> str:
+    """The stored key of a tag name (as filing computes it: the search key, or the folded text)."""
+    return search_key(name) or " ".join(name.casefold().split())
+
+
 def variants(query: str) -> list[str]:
     return [v for v in query_variants(query, lemmatize) if v]
 
@@ -65,111 +82,60 @@ class Matcher:
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self._alias_generation = -1
-        self._alias_keys: list[str] = []
-        self._alias_actor: dict[str, set[int]] = {}
-        # Alias keys grouped by length (each group in _alias_keys order) and each key's position in
-        # _alias_keys: the fuzzy search only scores lengths that can reach the cutoff.
-        self._alias_by_len: dict[int, list[str]] = {}
-        self._alias_pos: dict[str, int] = {}
+        self._generation = -1
+        self._index = NameIndex(())
 
-    async def _aliases(self) -> list[str]:
-        if self._alias_generation != self.storage.generation:
+    async def index(self) -> NameIndex:
+        """The name index of the library as it is now (rebuilt after any content change)."""
+        if self._generation != self.storage.generation:
             generation = self.storage.generation
-            index = await self.storage.alias_index()
-            by_key: dict[str, set[int]] = {}
-            for key, actor_id in index:
-                by_key.setdefault(key, set()).add(actor_id)
-            by_len: dict[int, list[str]] = {}
-            for key in by_key:
-                by_len.setdefault(len(key), []).append(key)
-            self._alias_actor = by_key
-            self._alias_keys = list(by_key)
-            self._alias_by_len = by_len
-            self._alias_pos = {key: i for i, key in enumerate(self._alias_keys)}
-            self._alias_generation = generation
-        return self._alias_keys
-
-    def _candidates(self, key: str, cutoff: float) -> list[str]:
-        """Alias keys whose length allows fuzz.ratio >= cutoff against ``key``.
-
-        fuzz.ratio is 200 * LCS / (len(a) + len(b)) and LCS <= the shorter length, so a key of
-        length n can score at most 200 * min(len(key), n) / (len(key) + n): at 88 a 8-letter query
-        only needs keys of 7..10 letters, roughly a third of the index.
-        """
-        size = len(key)
-        out: list[str] = []
-        for n, group in self._alias_by_len.items():
-            if 200.0 * min(size, n) / (size + n) >= cutoff - 1e-9:
-                out.extend(group)
-        return out
-
-    async def _fuzzy_scores(self, keys: list[str], cutoff: float, limit: int = 5) -> list[tuple[str, float]]:
-        """For each key its ``limit`` best alias keys scoring >= ``cutoff`` (ties: index order, as
-        rapidfuzz's own extract), merged as (alias key, best score). One pass at the lowest cutoff
-        serves both the typo and the suggestion threshold: the top ``limit`` above a higher
-        threshold are exactly the entries of this list at or above it."""
-        if not await self._aliases():
-            return []
-        found: dict[str, float] = {}
-        for key in keys:
-            choices = self._candidates(key, cutoff)
-            scored = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-            best = heapq.nlargest(limit, scored, key=itemgetter(1))
-            if not best:
-                continue
-            # Candidates are grouped by length, so break ties at the edge by global index order.
-            edge = best[-1][1]
-            tied = [r for r in scored if r[1] >= edge]
-            tied.sort(key=lambda r: (-r[1], self._alias_pos[r[0]]))
-            for choice, score, _ in tied[:limit]:
-                found[choice] = max(score, found.get(choice, 0.0))
-        return list(found.items())
-
-    async def _fuzzy(self, scores: list[tuple[str, float]], threshold: float, limit: int = 5) -> list[ActorBrief]:
-        found = {choice: score for choice, score in scores if score >= threshold}
-        if not found:
-            return []
-        ranked = sorted(found, key=lambda k: -found[k])
-        actors = await self.storage.actors_by_keys(ranked)
-        return actors[:limit]
+            rows = await self.storage.alias_rows()
+            actors: dict[int, tuple[str, str, int, list[str]]] = {}
+            for actor_id, kind, name, mentions, alias in rows:
+                actors.setdefault(actor_id, (kind, name, mentions, []))[3].append(alias)
+            self._index = NameIndex(IndexedActor(i, kind, name, tuple(aliases), mentions)
+                                    for i, (kind, name, mentions, aliases) in actors.items())
+            self._generation = generation
+        return self._index
 
     async def resolve_actor(self, query: str) -> ActorMatch:
-        keys = variants(query)
-        if not keys:
-            return ActorMatch("none")
-        exact = await self.storage.actors_by_keys(keys)
-        if not exact:
-            longest = max(keys, key=len)
-            if len(longest) >= 4:
-                exact = await self.storage.actors_by_key_prefix(longest, limit=6)
-        if not exact:
-            scores = await self._fuzzy_scores(keys, min(FUZZY_THRESHOLD, SUGGEST_THRESHOLD))
-            exact = await self._fuzzy(scores, FUZZY_THRESHOLD)
-            if not exact:
-                return ActorMatch("none", await self._fuzzy(scores, SUGGEST_THRESHOLD))
-        if len(exact) == 1:
-            return ActorMatch("exact", exact)
-        # A full-name match beats surname matches of namesakes.
-        full = [a for a in exact if search_key(a.name) in keys]
-        if len(full) == 1:
-            return ActorMatch("exact", full)
-        return ActorMatch("ambiguous", exact[:8])
+        checked = check_query(query)
+        if checked.problem is not None:
+            return ActorMatch("none", problem=checked.problem, query=checked.text)
+        index = await self.index()
+        decision = index.resolve(checked.text, lemmatize)
+        if decision.kind == "none":
+            suggestions = await self.storage.actors_by_ids(decision.suggestions)
+            return ActorMatch("none", suggestions, query=checked.text, fixed=checked.fixed)
+        actors = await self.storage.actors_by_ids(decision.actor_ids)
+        if not actors:
+            return ActorMatch("none", query=checked.text, fixed=checked.fixed)
+        kind: MatchKind = "exact" if decision.kind == "exact" else "ambiguous"
+        return ActorMatch(kind, actors[:1] if kind == "exact" else actors, query=checked.text, fixed=checked.fixed)
 
     async def resolve_tag(self, query: str) -> TagMatch:
         keys = variants(query)
+        topics = find_topics(query)
         topic = find_topic(query)
         if topic is not None:
             keys = [search_key(topic.name), *keys]
+        keys += [search_key(t.name) for t in topics if search_key(t.name) not in keys]
         if not keys:
             return TagMatch("none")
         tags = await self.storage.tags_by_keys(keys)
+        if len(topics) > 1:
+            # The query names part of several topics ("defense"): offer them, those in the library first.
+            named = {t.name for t in topics}
+            in_library = [t for t in tags if t.name in named]
+            return TagMatch("ambiguous", in_library[:8], topics)
         if topic is not None:
             exact_topic = [t for t in tags if t.name == topic.name]
             if exact_topic:
-                return TagMatch("exact", exact_topic)
+                return TagMatch("exact", exact_topic, [topic])
+            if not tags:
+                return TagMatch("none", [], [topic])  # a lexicon topic with no article yet
         if len(tags) == 1:
-            return TagMatch("exact", tags)
+            return TagMatch("exact", tags, topics)
         if tags:
-            return TagMatch("ambiguous", tags[:8])
-        return TagMatch("none")
+            return TagMatch("ambiguous", tags[:8], topics)
+        return TagMatch("none", [], topics)

@@ -11,6 +11,7 @@ are released (pulled forward) when the chat lifts the setting, so nothing is los
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,8 +21,9 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.keys import search_key
+from analysis.topics import Topic, find_topic
 from bot.services import schedule
-from bot.services.matching import Matcher
+from bot.services.matching import Matcher, tag_key
 from storage.records import ArticleFull, ChatSettings, SubscriptionRow, TargetKind, TargetRef
 from storage.repository import Storage
 
@@ -45,6 +47,8 @@ class Candidate:
     kind: TargetKind
     id: int
     label: str
+    #: For an actor: person, organization or location (the icon on its button).
+    sort: str = ""
 
     @property
     def ref(self) -> TargetRef:
@@ -53,8 +57,12 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
+    """``ahead``: the target is a lexicon topic or a name the library has not seen yet, followed by
+    its key so the first article that has it alerts."""
+
     status: Literal["exact", "ambiguous", "none"]
     candidates: tuple[Candidate, ...] = ()
+    ahead: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +95,8 @@ class SubscribeOutcome:
     term: str = ""
     reason: str = ""
     subscription_id: int | None = None
+    #: The target has no article yet: the confirmation says so (alerts come with the first one).
+    ahead: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +187,29 @@ class Subscriptions:
 
     # ---------------------------------------------------------------- resolution
 
+    async def resolve_ahead(self, query: str) -> Resolution:
+        """Like :meth:`resolve`; a lexicon topic with no article yet becomes its (new, empty) tag, so
+        the subscription is stored and fires on the first article about it."""
+        found = await self.resolve(query)
+        if found.status != "none":
+            return found
+        topic = find_topic(query)
+        if topic is not None:
+            return Resolution("exact", (await self.topic_candidate(topic),), ahead=True)
+        return found
+
+    async def topic_candidate(self, topic: Topic) -> Candidate:
+        """The tag of a lexicon topic, created empty if no article has it yet."""
+        tag = await self.storage.ensure_tag(topic.name, topic.label_en, tag_key(topic.name),
+                                            search_key(topic.label_en) or None)
+        return Candidate("tag", tag.id, tag.name)
+
     async def resolve(self, query: str) -> Resolution:
         """A tag or an actor, like /tags and /who; a tag that merely repeats an actor yields the actor."""
         tags = await self.matcher.resolve_tag(query)
         actors = await self.matcher.resolve_actor(query)
         tag_cands = tuple(Candidate("tag", tg.id, tg.name) for tg in tags.tags)
-        actor_cands = tuple(Candidate("actor", a.id, a.name) for a in actors.actors)
+        actor_cands = tuple(Candidate("actor", a.id, a.name, a.kind) for a in actors.actors)
         if tags.kind == "exact" and actors.kind == "exact":
             tag, actor = tag_cands[0], actor_cands[0]
             if search_key(tag.label) == search_key(actor.label):
@@ -213,17 +240,29 @@ class Subscriptions:
         exclude: list[Candidate] = []
         for terms, into in ((request.include, include), (request.exclude, exclude)):
             for term in terms:
-                found = await self.resolve(term)
+                found = await self.resolve_ahead(term)
                 if found.status != "exact":
                     return SubscribeOutcome("bad_filter", term=term, candidates=found.candidates)
                 into.append(found.candidates[0])
-        target = await self.resolve(request.target)
+        target = await self.resolve_ahead(request.target)
         if target.status == "none":
             return SubscribeOutcome("not_found", term=request.target, candidates=target.candidates)
         if target.status == "ambiguous":
             return SubscribeOutcome("ambiguous", term=request.target, candidates=target.candidates,
                                     include=tuple(include), exclude=tuple(exclude))
-        return await self.subscribe_to(chat_id, user_id, target.candidates[0], include, exclude)
+        outcome = await self.subscribe_to(chat_id, user_id, target.candidates[0], include, exclude)
+        if outcome.status == "created" and (target.ahead or await self._empty(target.candidates[0])):
+            return dataclasses.replace(outcome, ahead=True)
+        return outcome
+
+    async def subscribe_topic(self, chat_id: int, user_id: int | None, topic: Topic) -> SubscribeOutcome:
+        """Follow a lexicon topic (a button under "no articles yet"); says "ahead" while it has none."""
+        candidate = await self.topic_candidate(topic)
+        outcome = await self.subscribe_to(chat_id, user_id, candidate)
+        tag = await self.storage.get_tag(candidate.id)
+        if outcome.status == "created" and tag is not None and tag.articles == 0:
+            return dataclasses.replace(outcome, ahead=True)
+        return outcome
 
     async def subscribe_to(self, chat_id: int, user_id: int | None, target: Candidate,
                            include: Sequence[Candidate] = (), exclude: Sequence[Candidate] = ()) -> SubscribeOutcome:
@@ -243,13 +282,20 @@ class Subscriptions:
         return SubscribeOutcome("created" if created else "exists", target=target, include=tuple(include),
                                 exclude=tuple(exclude), subscription_id=sub_id)
 
+    async def _empty(self, target: Candidate) -> bool:
+        """Whether a resolved target has no article yet (a topic or name followed ahead)."""
+        if target.kind == "tag":
+            tag = await self.storage.get_tag(target.id)
+            return tag is not None and tag.articles == 0
+        return False
+
     async def candidate(self, kind: TargetKind, target_id: int) -> Candidate | None:
         """A button's target, re-read (it may have been deleted since the question was asked)."""
         if kind == "tag":
             tag = await self.storage.get_tag(target_id)
             return Candidate("tag", tag.id, tag.name) if tag else None
         actor = await self.storage.get_actor(target_id)
-        return Candidate("actor", actor.id, actor.name) if actor else None
+        return Candidate("actor", actor.id, actor.name, actor.kind) if actor else None
 
     # ---------------------------------------------------------------- unsubscribe / list
 
