@@ -83,3 +83,29 @@ async def test_bad_name_queries_get_a_clear_answer(bot: RunningBot) -> None:
     texts = await bot.api.wait_for_messages(OWNER, before + 2)
     assert "прочитаны как русские" in texts[before] and "Тереза Мэй" in texts[before + 1]
     assert "коротко" in await ask(bot, OWNER, "/claims Ab")
+
+
+async def test_merge_and_unmerge_with_who_and_when(bot: RunningBot) -> None:
+    await add_article(bot, MEMBER, "forward_london.txt")
+    # Bad merges: a clear answer, nothing changed.
+    assert "уже один" in await ask(bot, OWNER, "/merge Тереза Мэй | Theresa May")
+    assert "не объединяю" in await ask(bot, OWNER, "/merge Тереза Мэй | Великобритания")
+    assert "не нашлось" in await ask(bot, OWNER, "/merge Тереза Мэй | Зюзюкин")
+    assert "ничего не объединяли" in await ask(bot, OWNER, "/unmerge Тереза Мэй")
+    assert "Использование" in await ask(bot, OWNER, "/merge")
+    # A member merges; the dossier shows the merged names as aliases.
+    answer = await ask(bot, MEMBER, "/merge Тереза Мэй | Борис Джонсон")
+    assert "теперь часть" in answer or "is now part" in answer
+    dossier = await ask(bot, OWNER, "/who Theresa May")
+    assert "Джонсон" in dossier
+    merges = await bot.services.merging.merges.merge_log()
+    assert merges[0].merged_by == MEMBER and merges[0].merged_at > 0
+    # The owner may undo another member's merge ...
+    assert "отменено" in await ask(bot, OWNER, "/unmerge Тереза Мэй")
+    assert "Борис Джонсон" in await ask(bot, OWNER, "/who Boris Johnson")
+    assert (await bot.services.merging.merges.merge_log())[0].undone_by == OWNER
+    # ... but a member may not undo the owner's.
+    assert "теперь часть" in await ask(bot, OWNER, "/merge Тереза Мэй | Борис Джонсон")
+    answer = await ask(bot, MEMBER, "/unmerge Theresa May")
+    assert "Only they or the owner" in answer or "only they or the owner" in answer
+    assert "Джонсон" in await ask(bot, OWNER, "/who Theresa May"), "a refused undo changes nothing"

@@ -47,8 +47,8 @@ class Candidate:
     kind: TargetKind
     id: int
     label: str
-    #: For an actor: person, organization or location (the icon on its button).
-    sort: str = ""
+    #: For an actor: person, organization or location (the icon on its button; not part of identity).
+    sort: str = field(default="", compare=False)
 
     @property
     def ref(self) -> TargetRef:

@@ -1,0 +1,68 @@
+"""Merging two actors and undoing it (storage/merges.py): what moves, what comes back."""
+
+from __future__ import annotations
+
+from storage.merges import SqliteMerges
+from storage.repository import Storage
+
+from storage_helpers import T0, TEXT1, TEXT2, analysis1, analysis2, database, filed
+
+
+async def _actor(db: Storage, name: str) -> int:
+    found = [a for a in await db.top_actors(limit=50) if a.name == name]
+    assert found, name
+    return found[0].id
+
+
+async def test_merge_moves_everything_and_unmerge_puts_it_back(db: Storage) -> None:
+    await filed(db, TEXT1, analysis1())
+    await filed(db, TEXT2, analysis2(), added_at=T0 + 10)
+    lavrov, usa = await _actor(db, "Сергей Лавров"), await _actor(db, "США")
+    russia = await _actor(db, "Россия")
+    await db.add_subscription(500, "actor", russia, created_by=7, now=T0)
+    before_usa = (await db.actor_dossier(usa))
+    before_russia = (await db.actor_dossier(russia))
+    assert before_usa is not None and before_russia is not None
+    merges = SqliteMerges(database(db))
+
+    merge_id = await merges.merge_actors(usa, russia, by=7, now=T0 + 20)
+    merged = await db.actor_dossier(usa)
+    assert merged is not None
+    assert {"Россия", "РФ"} <= set(merged.aliases), "merged names show as aliases"
+    assert merged.articles == 2 and merged.actor.mentions == before_usa.actor.mentions + before_russia.actor.mentions
+    subs = await db.list_subscriptions(500)
+    assert [(s.target_kind, s.target_id, s.active) for s in subs] == [("actor", usa, True)]
+    assert (await db.actors_by_keys(["rasaa"])) == [] or all(a.id != russia for a in await db.actors_by_keys(["rasaa"]))
+    assert await merges.merged_into(russia) == usa
+    log = await merges.merge_log()
+    assert log[0].id == merge_id and log[0].merged_by == 7 and log[0].merged_at == T0 + 20
+
+    assert await merges.unmerge(merge_id, by=1, now=T0 + 30)
+    back_usa, back_russia = await db.actor_dossier(usa), await db.actor_dossier(russia)
+    assert back_usa is not None and back_russia is not None
+    assert back_usa.aliases == before_usa.aliases and back_russia.aliases == before_russia.aliases
+    assert back_usa.actor.mentions == before_usa.actor.mentions and back_russia.articles == before_russia.articles
+    assert [(s.target_id, s.active) for s in await db.list_subscriptions(500)] == [(russia, True)]
+    assert await merges.merged_into(russia) is None
+    assert (await merges.merge_log())[0].undone_by == 1
+    assert not await merges.unmerge(merge_id, by=1, now=T0 + 40), "an undone merge cannot be undone twice"
+    assert lavrov != usa
+
+
+async def test_merge_in_one_article_adds_the_counts(db: Storage) -> None:
+    await filed(db, TEXT1, analysis1())
+    tillerson, lavrov = await _actor(db, "Рекс Тиллерсон"), await _actor(db, "Сергей Лавров")
+    t_before, l_before = await db.actor_dossier(tillerson), await db.actor_dossier(lavrov)
+    assert t_before is not None and l_before is not None
+    merges = SqliteMerges(database(db))
+    merge_id = await merges.merge_actors(tillerson, lavrov, by=None, now=T0)
+    both = await db.actor_dossier(tillerson)
+    assert both is not None and both.articles == 1
+    assert both.actor.mentions == t_before.actor.mentions + l_before.actor.mentions
+    claims, total = await db.claims_by_actor(tillerson)
+    assert total == 2
+    await merges.unmerge(merge_id, by=None, now=T0)
+    t_after, l_after = await db.actor_dossier(tillerson), await db.actor_dossier(lavrov)
+    assert t_after is not None and l_after is not None
+    assert (t_after.actor.mentions, l_after.actor.mentions) == (t_before.actor.mentions, l_before.actor.mentions)
+    assert (await db.claims_by_actor(lavrov))[1] == 1
