@@ -33,6 +33,7 @@ from bot.services.fetch import FetchPolicy
 from bot.services.identity import FILING_RULES
 from bot.services.ingest import Ingest
 from bot.services.library import Library
+from bot.services.merging import Merging
 from bot.services.ratelimit import SlidingWindow
 from bot.services.subscriptions import Subscriptions
 from handlers import register_handlers
@@ -108,6 +109,7 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
             feeds=Feeds(storage),
             subscriptions=Subscriptions(storage, library.matcher, release=alerts.release),
             alerts=alerts,
+            merging=Merging(storage, library.matcher),
             command_rate=SlidingWindow(COMMAND_WINDOW),
         )
 

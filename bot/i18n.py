@@ -54,9 +54,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("allow", "ID", "добавить участника (владелец)", "add a member (owner)", menu=False),
     Command("revoke", "ID", "убрать участника (владелец)", "remove a member (owner)", menu=False),
     Command("members", "", "участники (владелец)", "members (owner)", menu=False),
+    Command("merge", "ИМЯ | ИМЯ", "объединить двух участников в одного", "merge two actors into one", menu=False),
+    Command("unmerge", "ИМЯ", "отменить объединение", "undo a merge", menu=False),
 )
 
-_ARGS_EN = {"ИМЯ": "NAME", "ТЕГ": "TAG", "ТЕКСТ": "TEXT", "ЦЕЛЬ": "TARGET", "ЧАСЫ": "HOURS",
+_ARGS_EN = {"ИМЯ": "NAME", "ИМЯ | ИМЯ": "NAME | NAME", "ТЕГ": "TAG", "ТЕКСТ": "TEXT", "ЦЕЛЬ": "TARGET", "ЧАСЫ": "HOURS",
             "daily|off|ЧЧ:ММ": "daily|off|HH:MM"}
 
 TEXTS: dict[str, dict[Lang, str]] = {

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.callbacks import ButtonKind
-from handlers import admin, articles, basic, feeds, gate, queries, subscriptions
+from handlers import admin, articles, basic, feeds, gate, merge, queries, subscriptions
 from handlers.common import Context
 
 #: Group -1 runs before all others: the access gate.
@@ -56,6 +56,8 @@ COMMANDS: dict[str, Handler] = {
     "allow": admin.allow,
     "revoke": admin.revoke,
     "members": admin.members,
+    "merge": merge.merge,
+    "unmerge": merge.unmerge,
 }
 
 BUTTONS: dict[ButtonKind, Handler] = {

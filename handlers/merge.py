@@ -8,6 +8,7 @@ from bot import merge_views
 from bot.services.merging import UnmergeOutcome
 from handlers.common import Context, args_text, lang, reply, services_of
 
+
 async def merge(update: Update, context: Context) -> None:
     language = lang(update)
     user = update.effective_user

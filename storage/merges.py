@@ -83,8 +83,8 @@ def _merge(tx: Tx, survivor: int, absorbed: int, by: int | None, now: int) -> in
     # Mentions: moved, or added to the survivor's in an article where both were.
     for article_id, count, role in mentions:
         if article_id in survivor_articles:
-            tx.run("UPDATE mentions SET count = count + ?, role = coalesce(role, ?) WHERE article_id = ? AND actor_id = ?",
-                   (count, role, article_id, survivor))
+            tx.run("""UPDATE mentions SET count = count + ?, role = coalesce(role, ?)
+                      WHERE article_id = ? AND actor_id = ?""", (count, role, article_id, survivor))
             tx.run("DELETE FROM mentions WHERE article_id = ? AND actor_id = ?", (article_id, absorbed))
         else:
             tx.run("UPDATE mentions SET actor_id = ? WHERE article_id = ? AND actor_id = ?",

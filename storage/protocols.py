@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from analysis.model import Actor, ArticleAnalysis, Tag
+from storage.merges import MergeRow
 from storage.records import (
     ActorBrief,
     ActorDecision,
@@ -265,6 +266,16 @@ class MaintenanceStore(Protocol):
     async def explain(self, sql_name: str) -> list[str]: ...
 
 
+class MergeStore(Protocol):
+    """Merging two actors into one and undoing it (storage/merges.py)."""
+
+    async def merge_actors(self, survivor_id: int, absorbed_id: int, *, by: int | None, now: int) -> int: ...
+    async def unmerge(self, merge_id: int, *, by: int | None, now: int) -> bool: ...
+    async def active_merges(self, actor_id: int) -> list[MergeRow]: ...
+    async def merge_log(self, limit: int = 20) -> list[MergeRow]: ...
+    async def merged_into(self, actor_id: int) -> int | None: ...
+
+
 class Backend(Protocol):
     """One database: every aggregate, the write generation, and close()."""
 
@@ -280,6 +291,7 @@ class Backend(Protocol):
     inbox: InboxStore
     imports: ImportStore
     maintenance: MaintenanceStore
+    merges: MergeStore
 
     @property
     def generation(self) -> int: ...

@@ -73,6 +73,7 @@ class Storage:
         self.inbox = backend.inbox
         self.imports = backend.imports
         self.maintenance = backend.maintenance
+        self.merges = backend.merges
 
     # ---------------------------------------------------------------- lifecycle
 

@@ -12,6 +12,7 @@ from storage.imports import SqliteImports
 from storage.inbox import SqliteInbox
 from storage.maintenance import SqliteMaintenance
 from storage.members import SqliteChats, SqliteMembers
+from storage.merges import SqliteMerges
 from storage.outbox import SqliteOutbox
 from storage.protocols import (
     ActorStore,
@@ -22,6 +23,7 @@ from storage.protocols import (
     InboxStore,
     MaintenanceStore,
     MemberStore,
+    MergeStore,
     OutboxStore,
     SearchStore,
     SubscriptionStore,
@@ -50,6 +52,7 @@ class SqliteBackend:
         self.inbox: InboxStore = SqliteInbox(db)
         self.imports: ImportStore = SqliteImports(db)
         self.maintenance: MaintenanceStore = SqliteMaintenance(db)
+        self.merges: MergeStore = SqliteMerges(db)
 
     @classmethod
     async def open(cls, database_url: str, *, migrations_dir: Path | None = None) -> SqliteBackend:

@@ -84,7 +84,8 @@ async def test_ambiguous_name_offers_buttons(bot: RunningBot) -> None:
     answer = await ask(bot, MEMBER, "/who Smith")
     assert "Several match" in answer
     options = buttons(bot, MEMBER)
-    assert {o[0] for o in options} >= {"👤 Джон Смит — министр иностранных дел", "👤 Адам Смит — министр иностранных дел"}
+    assert {o[0] for o in options} >= {"👤 Джон Смит — министр иностранных дел",
+                                       "👤 Адам Смит — министр иностранных дел"}
     _, data, message_id = options[0]
     bot.api.press_button(MEMBER, message_id, MEMBER, data)
     texts = await bot.api.wait_for_messages(MEMBER, 2)

@@ -11,6 +11,7 @@ from bot.services.access import AccessControl
 from bot.services.feeds import Feeds
 from bot.services.ingest import Ingest
 from bot.services.library import Library
+from bot.services.merging import Merging
 from bot.services.ratelimit import SlidingWindow
 from bot.services.subscriptions import Subscriptions
 from storage.repository import Storage
@@ -29,5 +30,6 @@ class Services:
     feeds: Feeds
     subscriptions: Subscriptions
     alerts: AlertSender
+    merging: Merging
     #: Members' commands per minute (the gate slows down floods; articles are never limited).
     command_rate: SlidingWindow

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.services.matching import ActorMatch, Matcher
-from storage.merges import MergeRow, SqliteMerges
+from storage.merges import MergeRow
+from storage.protocols import MergeStore
 from storage.records import ActorBrief
 from storage.repository import Storage
 
@@ -61,11 +62,10 @@ def _kinds_compatible(a: str, b: str) -> bool:
 class Merging:
     """The use cases behind /merge and /unmerge."""
 
-    def __init__(self, storage: Storage, matcher: Matcher, merges: SqliteMerges, *,
-                 now: Callable[[], float] = time.time) -> None:
+    def __init__(self, storage: Storage, matcher: Matcher, *, now: Callable[[], float] = time.time) -> None:
         self.storage = storage
         self.matcher = matcher
-        self.merges = merges
+        self.merges: MergeStore = storage.merges
         self.now = now
 
     async def _split(self, text: str) -> tuple[tuple[str, ActorMatch], tuple[str, ActorMatch]] | MergeOutcome:

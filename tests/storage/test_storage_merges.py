@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from storage_helpers import T0, TEXT1, TEXT2, analysis1, analysis2, database, filed
+
 from storage.merges import SqliteMerges
 from storage.repository import Storage
-
-from storage_helpers import T0, TEXT1, TEXT2, analysis1, analysis2, database, filed
 
 
 async def _actor(db: Storage, name: str) -> int:
@@ -59,7 +59,7 @@ async def test_merge_in_one_article_adds_the_counts(db: Storage) -> None:
     both = await db.actor_dossier(tillerson)
     assert both is not None and both.articles == 1
     assert both.actor.mentions == t_before.actor.mentions + l_before.actor.mentions
-    claims, total = await db.claims_by_actor(tillerson)
+    _, total = await db.claims_by_actor(tillerson)
     assert total == 2
     await merges.unmerge(merge_id, by=None, now=T0)
     t_after, l_after = await db.actor_dossier(tillerson), await db.actor_dossier(lavrov)
