@@ -59,7 +59,9 @@ async def build_library(docs: list[tuple[str, str]], db: str) -> list[IndexedAct
 
     models = load_models()
     actors: list[IndexedActor] = []
-    async with Storage.open(f"sqlite:///{db}") as storage:
+    from bot.services.identity import FILING_RULES
+
+    async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
         for n, (name, text) in enumerate(docs):
             article_id, _ = await storage.add_article(NewArticle(text=text, origin_kind="paste", added_by=None,
                                                                  added_at=1_700_000_000 + n, title=name))
