@@ -33,7 +33,6 @@ import logging
 import math
 import time
 import warnings
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -47,6 +46,7 @@ from bot import cards, keyboards
 from bot.i18n import lang_of
 from bot.render import split_message
 from bot.services import schedule
+from bot.services.ratelimit import SlidingWindow
 from storage.records import ArticleFull, ChatSettings, OutboxRow
 from storage.repository import Storage
 
@@ -88,33 +88,25 @@ class RateLimits:
 
 
 class RateLimiter:
-    """Sliding windows per chat and overall; ``clock`` is injectable for tests."""
+    """Telegram's three windows (per chat, per group, overall) as `SlidingWindow`s, plus 429 holds;
+    ``clock`` is injectable for tests."""
 
     def __init__(self, limits: RateLimits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self.clock = clock
-        self._overall: deque[float] = deque()
-        self._last: dict[int, float] = {}
-        self._groups: dict[int, deque[float]] = {}
+        self._chats = SlidingWindow(limits.per_chat_interval, margin=limits.margin, clock=clock)
+        self._groups = SlidingWindow(limits.group_window, margin=limits.margin, clock=clock)
+        self._overall = SlidingWindow(limits.overall_window, margin=limits.margin, clock=clock)
         self._hold: dict[int, float] = {}
 
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until ``chat_id`` may receive another message (0 = now)."""
-        now = self.clock()
-        lim = self.limits
-        wait = 0.0
-        last = self._last.get(chat_id)
-        if last is not None:
-            wait = max(wait, last + lim.per_chat_interval + lim.margin - now)
+        wait = self._chats.wait(chat_id, 1)
         if chat_id < 0:
-            stamps = self._groups.get(chat_id)
-            if stamps:
-                while stamps and stamps[0] <= now - lim.group_window - lim.margin:
-                    stamps.popleft()
-                if len(stamps) >= lim.group_per_minute:
-                    wait = max(wait, stamps[0] + lim.group_window + lim.margin - now)
+            wait = max(wait, self._groups.wait(chat_id, self.limits.group_per_minute))
         hold = self._hold.get(chat_id)
         if hold is not None:
+            now = self.clock()
             if hold > now:
                 wait = max(wait, hold - now)
             else:
@@ -122,20 +114,13 @@ class RateLimiter:
         return max(0.0, wait)
 
     def overall_wait(self) -> float:
-        now = self.clock()
-        lim = self.limits
-        while self._overall and self._overall[0] <= now - lim.overall_window - lim.margin:
-            self._overall.popleft()
-        if len(self._overall) < lim.overall_per_second:
-            return 0.0
-        return max(0.0, self._overall[0] + lim.overall_window + lim.margin - now)
+        return self._overall.wait(None, self.limits.overall_per_second)
 
     def record(self, chat_id: int) -> None:
-        now = self.clock()
-        self._overall.append(now)
-        self._last[chat_id] = now
+        self._overall.record(None)
+        self._chats.record(chat_id)
         if chat_id < 0:
-            self._groups.setdefault(chat_id, deque()).append(now)
+            self._groups.record(chat_id)
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """After a 429: nothing more to this chat before Telegram said so."""

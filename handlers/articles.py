@@ -21,7 +21,7 @@ from telegram.constants import ChatAction
 
 from bot import lists
 from bot.services.ingest import Arrival, IngestOutcome, Provenance, Working
-from handlers import basic
+from handlers.basic import unknown_command
 from handlers.common import Context, lang, reply, services_of
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ async def pasted(update: Update, context: Context) -> None:
     """A plain message: a link to fetch, a long pasted article, or too short to be either."""
     message = update.effective_message
     if message is not None and (message.text or "").startswith("/"):
-        await basic.unknown_command(update, context)  # a "command" too long or odd for Telegram to mark
+        await unknown_command(update, context)  # a "command" too long or odd for Telegram to mark
         return
     await _message(update, context, "paste")
 

@@ -1,7 +1,9 @@
 """Test doubles for the Dossier bot.
 
 ``fakes.bot_api.FakeBotAPI`` is an aiohttp server that speaks the Telegram Bot API over HTTP so
-the real python-telegram-bot ``Application`` can be exercised end to end.
+the real python-telegram-bot ``Application`` can be exercised end to end; ``html_check`` validates
+text like Telegram, ``updates`` builds the updates users would cause, ``ptb`` runs an Application
+against the fake. The fakes import nothing of Dossier: they stand for Telegram, not for the bot.
 """
 
 from .bot_api import Call, FakeBotAPI, StoredFile
