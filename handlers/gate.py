@@ -49,12 +49,14 @@ async def gate(update: Update, context: Context) -> None:
         await reply(update, t(lang(update), "became_owner"))
     if chat is not None and chat.type != ChatType.CHANNEL:
         await svc.access.note_chat(chat.id, chat.type, chat.title or chat.full_name, user.language_code)
-    if not _within_rate(context, user.id, svc.settings.user_rate_limit, is_article=_is_article(update),
+    if not _within_rate(context, user.id, svc.settings.user_rate_limit, is_article=_is_submission(update),
                         language=lang(update)):
         raise ApplicationHandlerStop
 
 
-def _is_article(update: Update) -> bool:
+def _is_submission(update: Update) -> bool:
+    """Whether the message goes to Ingest (a forward, a document, a non-command text): those are
+    never rate-limited, so no article is lost; whether it IS an article, Ingest alone decides."""
     message = update.message
     if message is None:
         return False
