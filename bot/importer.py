@@ -374,8 +374,9 @@ def read_source(path: Path, *, now: int | None = None) -> ImportSource:
 class Progress:
     """A tqdm progress bar on stderr: done/total, articles per second, ETA.
 
-    On a terminal it redraws in place ten times a second; into a log file, every 5 s. The bar is
-    made when the importer knows how many records are left (``total`` may change until then).
+    On a terminal it redraws in place ten times a second; into a log file, every 5 s. The bar
+    starts when the importer knows how many records are left (`start`), so the rate it shows is
+    the average over this run.
     """
 
     def __init__(self, total: int, stream: TextIO | None = None, *, enabled: bool = True) -> None:
@@ -384,12 +385,19 @@ class Progress:
         self.enabled = enabled
         self._bar: tqdm[Any] | None = None
 
+    def start(self, total: int) -> None:
+        self.total = total
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        self._started()
+
     def _started(self) -> tqdm[Any]:
         if self._bar is None:
             tty = bool(getattr(self.stream, "isatty", lambda: False)())
             self._bar = tqdm(total=self.total, file=self.stream, disable=not self.enabled, unit=" articles",
-                             mininterval=0.1 if tty else 5.0, ascii=not tty, dynamic_ncols=tty,
-                             bar_format="{l_bar}{bar:24}| {n_fmt}/{total_fmt} {rate_fmt} ETA {remaining}")
+                             mininterval=0.1 if tty else 5.0, ascii=not tty, dynamic_ncols=tty, smoothing=0,
+                             bar_format="{l_bar}{bar:24}| {n_fmt}/{total_fmt} {rate_noinv_fmt} ETA {remaining}")
         return self._bar
 
     def update(self, n: int = 1) -> None:
@@ -451,7 +459,7 @@ class Importer:
             todo = todo[: max(0, limit)]
             report.interrupted = len(todo) < len(source.records) - report.skipped_done
         if progress is not None:
-            progress.total = len(todo)
+            progress.start(len(todo))
         watermark = _Watermark(position, [r.seq for r in todo])
         sem = asyncio.Semaphore(self.in_flight)
         tasks: set[asyncio.Task[None]] = set()
