@@ -297,6 +297,8 @@ def find_topic(query_key_or_word: str, *, topics: tuple[Topic, ...] | None = Non
     for form in forms:
         if form in lookup.lemma_exact:
             return table[lookup.lemma_exact[form]]
+    if sum(ch.isalpha() for ch in query_key_or_word) < _MIN_KEY:
+        return None  # two letters meet too much by key ("ab" -> «обсе»); exact words were tried above
     for key in keys:
         if len(found := lookup.keys.get(key, ())) == 1:
             return table[found[0]]

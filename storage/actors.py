@@ -109,6 +109,7 @@ SQL_ALIAS_INDEX = "SELECT key, actor_id FROM actor_aliases ORDER BY key, actor_i
 SQL_ALIAS_ROWS = """
 SELECT a.id, a.kind, a.name, a.n_mentions AS mentions, aa.alias
 FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+WHERE a.key NOT LIKE 'ahead:%'
 ORDER BY a.id
 """
 
@@ -191,6 +192,23 @@ class SqliteActors:
         ``generation`` like :meth:`alias_index`."""
         rows = await self._db.read(lambda tx: tx.all(SQL_ALIAS_ROWS))
         return [(int(r[0]), str(r[1]), str(r[2]), int(r[3] or 0), str(r[4])) for r in rows]
+
+    async def follow_ahead(self, kind: str, name: str, key: str, aliases: Sequence[tuple[str, str]]) -> int:
+        """The actor row a subscription to a name the library has not seen yet points at: no
+        articles, a key of its own (``ahead:`` + the name's key, never a real actor's), the names the
+        user gave as aliases. The first article whose actor strictly matches one of them renames this
+        row into that actor (bot/services/identity.py), so the subscription fires on it."""
+        def follow(tx: Tx) -> int:
+            stored = "ahead:" + key
+            tx.run("INSERT OR IGNORE INTO actors (kind, name, role, key) VALUES (?, ?, NULL, ?)", (kind, name, stored))
+            actor_id = int(tx.scalar("SELECT id FROM actors WHERE kind = ? AND key = ?", (kind, stored)))
+            for alias, alias_key in aliases:
+                if alias_key:
+                    tx.run("INSERT OR IGNORE INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?)",
+                           (actor_id, alias, alias_key))
+            return actor_id
+
+        return await self._db.write(follow)
 
     async def actors_by_ids(self, ids: Sequence[int]) -> list[ActorBrief]:
         """The actors with these ids, in the order given (unknown ids are left out)."""

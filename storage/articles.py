@@ -124,6 +124,12 @@ def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[
     return article_id, True
 
 
+#: Key prefix of an actor followed before any article has it (see SqliteActors.follow_ahead): the
+#: loose identity rules never pick it; only IdentityFacts.followed_ahead offers it, for a strict check.
+AHEAD_PREFIX = "ahead:"
+_NOT_AHEAD = f"a.key NOT LIKE '{AHEAD_PREFIX}%'"
+
+
 class _Facts:
     """:class:`storage.protocols.IdentityFacts` over the filing transaction: each question is one
     indexed query, asked only when the rules need the answer."""
@@ -139,15 +145,26 @@ class _Facts:
 
     def actors_with_alias_key(self, kind: str, key: str) -> list[int]:
         rows = self._tx.all(
-            """SELECT DISTINCT aa.actor_id FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
-               WHERE aa.key = ? AND a.kind = ?""",
+            f"""SELECT DISTINCT aa.actor_id FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+               WHERE aa.key = ? AND a.kind = ? AND {_NOT_AHEAD}""",
             (key, kind),
         )
         return [int(r[0]) for r in rows]
 
+    def aliases(self, actor_id: int) -> list[str]:
+        return [str(r[0]) for r in self._tx.all("SELECT alias FROM actor_aliases WHERE actor_id = ?", (actor_id,))]
+
+    def followed_ahead(self, keys: Sequence[str]) -> list[tuple[int, str, list[str]]]:
+        rows = self._tx.all(
+            f"""SELECT DISTINCT a.id, a.kind FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+               WHERE aa.key IN (SELECT value FROM json_each(?)) AND a.key LIKE '{AHEAD_PREFIX}%'""",
+            (json.dumps(list(keys)),),
+        )
+        return [(int(r[0]), str(r[1]), self.aliases(int(r[0]))) for r in rows]
+
     def actors_with_name_keys(self, kind: str, keys: Sequence[str]) -> list[int]:
         rows = self._tx.all(
-            "SELECT id FROM actors WHERE kind = ? AND key IN (SELECT value FROM json_each(?))",
+            f"SELECT id FROM actors a WHERE kind = ? AND key IN (SELECT value FROM json_each(?)) AND {_NOT_AHEAD}",
             (kind, json.dumps(list(keys))),
         )
         return [int(r[0]) for r in rows]
@@ -162,8 +179,8 @@ class _Facts:
 
     def other_persons_with_alias_key(self, key: str, excluding: int) -> int:
         n = self._tx.scalar(
-            """SELECT count(DISTINCT aa.actor_id) FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
-               WHERE aa.key = ? AND a.kind = 'person' AND aa.actor_id != ?""",
+            f"""SELECT count(DISTINCT aa.actor_id) FROM actor_aliases aa JOIN actors a ON a.id = aa.actor_id
+               WHERE aa.key = ? AND a.kind = 'person' AND aa.actor_id != ? AND {_NOT_AHEAD}""",
             (key, excluding),
         )
         return int(n or 0)
@@ -197,7 +214,8 @@ def _file_actor(tx: Tx, actor: Actor, keys: ActorKeys, rules: FilingRules) -> in
         assert new_id is not None
         return new_id
     if decision.rename:
-        tx.run("UPDATE actors SET name = ?, key = ? WHERE id = ?", (actor.name, keys.key, decision.actor_id))
+        tx.run("UPDATE actors SET name = ?, key = ?, kind = ? WHERE id = ?",
+               (actor.name, keys.key, actor.kind, decision.actor_id))
     if actor.role:  # the latest non-empty role wins
         tx.run("UPDATE actors SET role = ? WHERE id = ?", (actor.role, decision.actor_id))
     return decision.actor_id

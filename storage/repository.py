@@ -168,6 +168,9 @@ class Storage:
     async def actors_by_ids(self, ids: Sequence[int]) -> list[ActorBrief]:
         return await self.actors.actors_by_ids(ids)
 
+    async def follow_ahead(self, kind: str, name: str, key: str, aliases: Sequence[tuple[str, str]]) -> int:
+        return await self.actors.follow_ahead(kind, name, key, aliases)
+
     async def top_actors(self, limit: int = 10, offset: int = 0, kind: str | None = None) -> list[ActorBrief]:
         return await self.actors.top_actors(limit, offset, kind)
 

@@ -109,3 +109,23 @@ async def test_merge_and_unmerge_with_who_and_when(bot: RunningBot) -> None:
     answer = await ask(bot, MEMBER, "/unmerge Theresa May")
     assert "Only they or the owner" in answer or "only they or the owner" in answer
     assert "Джонсон" in await ask(bot, OWNER, "/who Theresa May"), "a refused undo changes nothing"
+
+
+async def test_subscribe_ahead_to_a_person_then_one_article_gives_exactly_one_alert(bot: RunningBot) -> None:
+    api = bot.api
+    answer = await subscribe(bot, OWNER, "Theresa May")
+    assert "Подписка оформлена" in answer and "пока нет" in answer
+    assert "нет" in await ask(bot, OWNER, "/who Theresa May"), "a followed name is not an actor yet"
+    article = await add_article(bot, MEMBER, "forward_london.txt")
+    await api.wait_for(lambda: len(alerts(api, OWNER)) >= 1, 10, message="the alert")
+    await settled(bot)
+    (alert,) = alerts(api, OWNER)
+    assert f"#{article}" in str(alert.params["text"]) and "Тереза Мэй" in str(alert.params["text"])
+    (sub,) = await bot.services.storage.list_subscriptions(OWNER)
+    assert sub.label == "Тереза Мэй", "the followed name became the actor"
+    assert "Тереза Мэй" in await ask(bot, OWNER, "/who May")
+    # The next article about her alerts like any subscription: once per article.
+    await add_article(bot, MEMBER, "forward_london.txt", "Обновление.")
+    await api.wait_for(lambda: len(alerts(api, OWNER)) >= 2, 10, message="the second alert")
+    await settled(bot)
+    assert len(alerts(api, OWNER)) == 2

@@ -197,12 +197,15 @@ async def test_a_member_subscribes_a_group_and_the_group_gets_the_alert(bot: Run
     assert not alerts(api, OWNER)
 
 
-async def test_unknown_target_and_bad_filter_are_explained(bot: RunningBot) -> None:
+async def test_unseen_name_is_followed_ahead_and_bad_filter_is_explained(bot: RunningBot) -> None:
     await add_article(bot, MEMBER, "forward_sanctions.txt")
-    assert "нет" in await subscribe(bot, OWNER, "Шварценеггер")
-    assert "уточните" in await subscribe(bot, OWNER, "санкции -Шварценеггер")
+    # A name the library has not seen is followed by its key (issue 12), and says so.
+    answer = await subscribe(bot, OWNER, "Шварценеггер")
+    assert "Подписка оформлена" in answer and "пока нет" in answer
+    assert [s.label for s in await bot.services.storage.list_subscriptions(OWNER)] == ["Шварценеггер"]
+    assert "уточните" in await subscribe(bot, OWNER, "санкции -Ab")
     assert "Использование" in await subscribe(bot, OWNER, "")
-    assert not await bot.services.storage.list_subscriptions(OWNER)
+    assert len(await bot.services.storage.list_subscriptions(OWNER)) == 1
 
 
 async def test_400_is_recorded_with_telegrams_description_and_not_retried(bot: RunningBot) -> None:

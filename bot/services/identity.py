@@ -10,6 +10,8 @@ candidates):
    that kind that has an alias with this key, if exactly one does;
 3. else, for organizations/locations: the one actor of that kind whose name key equals one of the
    new actor's alias keys ("Соединённые Штаты" with alias "США");
+   A one-word person name joins only an actor that really has that name (word for word, with
+   transcription reversal: ``analysis.names``), never one whose key merely collides («МО», «Мэй»).
 4. else, for a full-name person: an existing surname-only person whose key equals the surname
    (last word or a one-word alias) is absorbed, i.e. renamed to the full name, provided it is the
    only one and no other full-name person carries that surname (rule 2 in the other order:
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from analysis.keys import search_key
 from analysis.model import Actor, Tag
+from analysis.names import Level, score
 from analysis.textnorm import squeeze
 from bot.services.alerting import SubscriptionRouting
 from storage.protocols import FilingRules, IdentityFacts
@@ -62,6 +65,10 @@ class ActorIdentity:
         single_word = len(actor.name.split()) == 1
         if found is None and (actor.kind != "person" or single_word):  # rule 2
             ids = facts.actors_with_alias_key(actor.kind, keys.key)
+            # A person's one-word name must really be one of the other's names, not just share a
+            # squeezed key («МО» is not «Мэй»).
+            if actor.kind == "person":
+                ids = [i for i in ids if _names_person(actor.name, facts.aliases(i))]
             if len(ids) == 1:
                 found = ids[0]
         if found is None and actor.kind != "person" and keys.alias_keys:  # rule 3
@@ -70,8 +77,12 @@ class ActorIdentity:
                 found = ids[0]
         if found is None and actor.kind == "person" and not single_word:  # rule 4
             absorbed = self._surname_actor(keys, facts)
-            if absorbed is not None:
+            if absorbed is not None and _names_person(actor.name.split()[-1], facts.aliases(absorbed)):
                 return ActorDecision(absorbed, rename=True)
+        if found is None:  # rule 4b: a name followed before any article had it
+            ahead = _followed(actor, keys, facts)
+            if ahead is not None:
+                return ActorDecision(ahead, rename=True)
         return ActorDecision(found)  # None: rule 5, a new actor
 
     @staticmethod
@@ -85,6 +96,29 @@ class ActorIdentity:
         if facts.other_persons_with_alias_key(surname_key, surname_id):
             return None
         return surname_id
+
+
+def _names_person(name: str, aliases: list[str]) -> bool:
+    """Whether ``name`` is, word for word, one of ``aliases`` (surname level at least), either way."""
+    return any(score(name, a, person=True) >= Level.SURNAME or score(a, name, person=True) >= Level.SURNAME
+               for a in aliases)
+
+
+def _followed(actor: Actor, keys: ActorKeys, facts: IdentityFacts) -> int | None:
+    """The one actor followed ahead (subscribed before any article had it) that this actor is: an
+    alias key in common, a compatible kind, and a real name match (a surname for a person, every
+    word for a place or body), never a squeezed-key collision."""
+    wanted = {k for _, k in keys.aliases} | {keys.key}
+    found = []
+    for actor_id, kind, aliases in facts.followed_ahead(sorted(wanted)):
+        if (kind == "person") != (actor.kind == "person"):
+            continue
+        person = actor.kind == "person"
+        forms = (actor.name, *actor.aliases)
+        need = Level.SURNAME if person else Level.FULL
+        if any(score(a, f, person=person) >= need for a in aliases for f in forms):
+            found.append(actor_id)
+    return found[0] if len(found) == 1 else None
 
 
 #: What storage is opened with wherever the bot files analyses.

@@ -114,7 +114,9 @@ class Matcher:
         return ActorMatch(kind, actors[:1] if kind == "exact" else actors, query=checked.text, fixed=checked.fixed)
 
     async def resolve_tag(self, query: str) -> TagMatch:
-        keys = variants(query)
+        # A key of one or two letters says nothing ("ab" would meet «обсе»); short topics like «ИИ»
+        # are still found by find_topic below, by their exact lemma.
+        keys = [k for k in variants(query) if len(k.replace(" ", "")) >= 3]
         topics = find_topics(query)
         topic = find_topic(query)
         if topic is not None:

@@ -20,7 +20,9 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from analysis.gazetteer import lookup as gazetteer_lookup
 from analysis.keys import search_key
+from analysis.names import check_query
 from analysis.topics import Topic, find_topic
 from bot.services import schedule
 from bot.services.matching import Matcher, tag_key
@@ -196,7 +198,27 @@ class Subscriptions:
         topic = find_topic(query)
         if topic is not None:
             return Resolution("exact", (await self.topic_candidate(topic),), ahead=True)
-        return found
+        if found.candidates:
+            return found  # "did you mean": maybe the user means one of those
+        checked = check_query(query)
+        if checked.problem is not None:
+            return found
+        return Resolution("exact", (await self._follow_name(checked.text),), ahead=True)
+
+    async def _follow_name(self, name: str) -> Candidate:
+        """A person, organisation or place the library has not seen, followed by its search key: a
+        name the gazetteer knows with all its names, anything else as a person with the typed name."""
+        places = gazetteer_lookup(name)
+        if len(places) == 1:
+            place = places[0]
+            names = place.names
+            kind, label = place.kind, place.ru
+        else:
+            names = (name,)
+            kind, label = "person", name
+        aliases = [(n, search_key(n)) for n in names if search_key(n)]
+        actor_id = await self.storage.follow_ahead(kind, label, search_key(label) or label.casefold(), aliases)
+        return Candidate("actor", actor_id, label, kind)
 
     async def topic_candidate(self, topic: Topic) -> Candidate:
         """The tag of a lexicon topic, created empty if no article has it yet."""
@@ -287,7 +309,8 @@ class Subscriptions:
         if target.kind == "tag":
             tag = await self.storage.get_tag(target.id)
             return tag is not None and tag.articles == 0
-        return False
+        actors = await self.storage.actors_by_ids([target.id])
+        return bool(actors) and actors[0].articles == 0
 
     async def candidate(self, kind: TargetKind, target_id: int) -> Candidate | None:
         """A button's target, re-read (it may have been deleted since the question was asked)."""

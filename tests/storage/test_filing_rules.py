@@ -46,6 +46,13 @@ class Library:
     def other_persons_with_alias_key(self, key: str, excluding: int) -> int:
         return len([i for i in self.actors_with_alias_key("person", key) if i != excluding])
 
+    def aliases(self, actor_id: int) -> list[str]:
+        return [a for i, _, n, al in self.actors if i == actor_id for a in (n, *al)]
+
+    def followed_ahead(self, keys: Sequence[str]) -> list[tuple[int, str, list[str]]]:
+        return [(i, k, list(al)) for i, k, n, al in self.actors
+                if n.startswith("ahead:") and any(search_key(a) in keys for a in al)]
+
 
 RULES = ActorIdentity()
 
@@ -61,6 +68,21 @@ def test_identity_same_key_and_unique_alias() -> None:
     assert decide(Actor("Штаты", "location", 1), lib) == ActorDecision(2)  # rule 2 for places
     # rule 3: a place whose alias is an existing place's name
     assert decide(Actor("Соединённые Штаты Америки", "location", 1, None, ("США",)), lib) == ActorDecision(2)
+
+
+def test_identity_never_joins_on_a_mere_key_collision() -> None:
+    # «МО» squeezes to the key of «Мэй», but it is not one of her names (issue 12).
+    lib = Library([(1, "person", "Тереза Мэй", ("Мэй", "Tereza Mey"))])
+    assert decide(Actor("МО", "person", 1), lib) == ActorDecision(None)
+    assert decide(Actor("Мэй", "person", 1), lib) == ActorDecision(1)
+
+
+def test_identity_joins_a_name_followed_ahead_only_on_a_real_match() -> None:
+    lib = Library([(5, "person", "ahead:Theresa May", ("Theresa May",)),
+                   (6, "person", "ahead:Miller", ("Miller",))])
+    assert decide(Actor("Тереза Мэй", "person", 1, None, ("Мэй",)), lib) == ActorDecision(5, rename=True)
+    assert decide(Actor("Роберт Мюллер", "person", 1, None, ("Мюллер",)), lib) == ActorDecision(None)
+    assert decide(Actor("Алексей Миллер", "person", 1, None, ("Миллер",)), lib) == ActorDecision(6, rename=True)
 
 
 def test_identity_absorbs_a_lone_surname_but_not_an_ambiguous_one() -> None:
