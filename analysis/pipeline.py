@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from analysis import clean as cleaning
-from analysis import language
+import analysis.clean as cleaning
+import analysis.language as language
 from analysis.actions import find_actions
 from analysis.claims import find_claims
 from analysis.english import english_names

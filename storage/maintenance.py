@@ -16,7 +16,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from storage import actors, articles, inbox, outbox, search, subscriptions, tags
+import storage.actors as actors
+import storage.articles as articles
+import storage.inbox as inbox
+import storage.outbox as outbox
+import storage.search as search
+import storage.subscriptions as subscriptions
+import storage.tags as tags
 from storage.db import Database, Tx, prepare_file
 from storage.records import ArticleFull
 
