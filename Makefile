@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(PY) -m bot run
 
 console: $(STAMP)
-	$(PY) -m bot console
+	$(PY) -m bot console $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

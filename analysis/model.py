@@ -80,11 +80,15 @@ class ArticleAnalysis:
     truncated: bool = False
     chars: int = 0
     notes: list[str] = field(default_factory=list)
+    #: The text the analysis read: the page's chrome (stamps, share prompts, trailing blocks)
+    #: removed. Stored beside the raw text so search indexes and quotes it, never the chrome.
+    body: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `analyze --json` shape (a contract: fields may be added, never renamed)."""
         data = asdict(self)
         data["actors"] = [{**asdict(a), "aliases": list(a.aliases), "actions": list(a.actions)} for a in self.actors]
+        data.pop("body", None)  # the whole text again: not part of the JSON Lines shape
         return data
 
 

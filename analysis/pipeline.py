@@ -132,6 +132,7 @@ def _analyze(text: str, *, origin: str | None, pipeline: Models | None, max_char
         truncated=truncated,
         chars=len(normal),
         notes=notes,
+        body=body,
     )
 
 
@@ -150,9 +151,10 @@ def _foreign(state: State, lang: str, truncated: bool, chars: int, notes: list[s
         summary=sentences,
         actors=[],
         claims=[],
-        tags=make_tags(state.cleaned.explicit_tags, [], []),
+        tags=make_tags(state.cleaned.explicit_tags, [], [], english=body if lang == "en" else None),
         language=lang,
         truncated=truncated,
         chars=chars,
         notes=notes,
+        body=state.text[state.body_offset :],
     )

@@ -7,8 +7,12 @@ article surface under the people it is mostly about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import snowballstemmer  # type: ignore[import-untyped]
 
 from analysis.model import Actor, Tag
 from analysis.textnorm import fold
@@ -16,6 +20,7 @@ from analysis.textnorm import fold
 if TYPE_CHECKING:
     from analysis.models import Models
     from analysis.state import State
+    from analysis.topics import Topic
 
 _EXPLICIT_SCORE = 10.0
 _TOPIC_BASE = 1.0
@@ -33,6 +38,55 @@ def _topic_tags(lemmas: Sequence[str]) -> list[Tag]:
     except Exception:  # the topic lexicon is optional data: tags still work without it
         return []
     # Squash the lexicon's open-ended score into (1, 2): below explicit tags, above actor tags, order kept.
+    return [
+        Tag(_norm(h.name), h.label_en, "topic", round(_TOPIC_BASE + max(0.0, s) / (1.0 + max(0.0, s)), 3))
+        for h in hits
+        for s in (float(h.score),)
+    ]
+
+
+_EN_TOKEN_RE = re.compile(r"[A-Za-z]+|[.,;:!?()]")
+#: English labels longer than this many words are not matched as phrases (the matcher knows word
+#: pairs); "detentions and arrests" still matches through its two words.
+_MAX_PHRASE_WORDS = 2
+
+
+@cache
+def _english_stemmer() -> Any:
+    return snowballstemmer.stemmer("english")
+
+
+def _stem_en(word: str) -> str:
+    return str(_english_stemmer().stemWord(word.lower()))
+
+
+@cache
+def _english_lexicon() -> tuple[Topic, ...]:
+    """The topic lexicon seen from English: each topic's signals are its English label's stems
+    ("sanctions" → "sanction"; a label "A and B" gives A and B), so an English article is tagged
+    with the same Russian topic names as a Russian one."""
+    from analysis.topics import Topic, load_topics
+
+    topics: list[Topic] = []
+    for topic in load_topics():
+        phrases = [p.strip() for p in topic.label_en.split(" and ")]
+        stems = tuple(dict.fromkeys(
+            " ".join(_stem_en(w) for w in p.split()) for p in phrases if 1 <= len(p.split()) <= _MAX_PHRASE_WORDS))
+        if stems:
+            topics.append(Topic(topic.name, topic.label_en, stems, topic.weight))
+    return tuple(topics)
+
+
+def english_topic_tags(text: str) -> list[Tag]:
+    """Topic tags of an English text, scored like the Russian ones (see analysis.topics)."""
+    try:
+        from analysis.topics import match_topics
+
+        lexicon = _english_lexicon()
+        tokens = [tok if not tok.isalpha() else _stem_en(tok) for tok in _EN_TOKEN_RE.findall(text)]
+        hits = match_topics(tokens, topics=lexicon)
+    except Exception:  # the topic lexicon is optional data: tags still work without it
+        return []
     return [
         Tag(_norm(h.name), h.label_en, "topic", round(_TOPIC_BASE + max(0.0, s) / (1.0 + max(0.0, s)), 3))
         for h in hits
@@ -71,14 +125,18 @@ def split_runs(explicit: Sequence[str], names: Sequence[str]) -> list[str]:
 
 
 def make_tags(
-    explicit: Sequence[str], lemmas: Sequence[str], actors: Sequence[Actor], *, max_actors: int = 4
+    explicit: Sequence[str], lemmas: Sequence[str], actors: Sequence[Actor], *, max_actors: int = 4,
+    english: str | None = None,
 ) -> list[Tag]:
-    """Explicit, topic and leading-actor tags, lowercased, deduplicated, best first."""
+    """Explicit, topic and leading-actor tags, lowercased, deduplicated, best first; ``english``
+    is the text of an English article, whose topics come from the lexicon's English labels."""
     tags: list[Tag] = []
     names = [alias for a in actors for alias in (a.name, *a.aliases)]
     for i, name in enumerate(split_runs(explicit, names)):
         tags.append(Tag(_norm(name), None, "explicit", round(_EXPLICIT_SCORE - 0.01 * i, 3)))
     tags.extend(_topic_tags(lemmas))
+    if english:
+        tags.extend(english_topic_tags(english))
     if actors:
         top = max(a.mentions for a in actors)
         leading = [a for a in actors[:max_actors] if a.mentions >= 2][:max_actors]

@@ -19,6 +19,7 @@ from telegram import Bot, BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot import cards
 from bot.alerts import AlertSender, sending_bot
 from bot.analyzer import Analyzer
 from bot.background import start_background
@@ -54,6 +55,7 @@ def build_application(
     analyzer: Analyzer | None = None,
 ) -> DurableApplication:
     """Build the bot. ``request`` replaces HTTP (the console); ``analyzer`` may be shared (tests)."""
+    cards.set_display_zone(settings.zone)  # shown dates follow DEFAULT_TIMEZONE
     builder = (
         ApplicationBuilder()
         .application_class(DurableApplication)

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings, require_token
@@ -27,9 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="start the bot (long polling); the default").set_defaults(func=_run)
     console = sub.add_parser("console", help="chat with the bot in this terminal, without Telegram")
-    console.add_argument("--lang", choices=["ru", "en"],
-                         default="ru" if os.environ.get("LANG", "").startswith("ru") else "en",
-                         help="interface language")
+    console.add_argument("--lang", choices=["ru", "en"], default=None,
+                         help="interface language (default: CONSOLE_LANG, else the system language)")
+    console.add_argument("--database", metavar="URL", default=None,
+                         help="use this database instead of DATABASE_URL, e.g. sqlite:///tmp/try.db")
     console.set_defaults(func=_console)
     analyze = sub.add_parser("analyze", help="analyse article files and print the card or JSON Lines")
     analyze.add_argument("paths", nargs="+", metavar="PATH", help="text or HTML files; - reads stdin")
@@ -91,8 +92,23 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
     setup_logging("WARNING")
     from bot.console import run_console
 
-    asyncio.run(run_console(settings, language=args.lang))
+    if args.database:
+        settings = load_settings(DATABASE_URL=args.database)
+    path = settings.database_path
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    asyncio.run(run_console(settings, language=args.lang or console_language(os.environ)))
     return 0
+
+
+def console_language(env: Mapping[str, str]) -> str:
+    """CONSOLE_LANG if set, else the system's language (LC_ALL, LC_MESSAGES, LANG, as POSIX
+    orders them): Russian for ru*, English otherwise."""
+    for name in ("CONSOLE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip().lower()
+        if value:
+            return "ru" if value.startswith("ru") else "en"
+    return "en"
 
 
 def _analyze(settings: Settings, args: argparse.Namespace) -> int:

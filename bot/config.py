@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,6 +55,8 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(default=100_000, alias="MAX_ARTICLE_CHARS", ge=1000)
     multipart_window: float = Field(default=2.0, alias="MULTIPART_WINDOW", ge=0, le=60)
     user_rate_limit: int = Field(default=30, alias="USER_RATE_LIMIT", ge=1)
+    #: IANA zone for digests (a chat that names none) and for the dates the bot shows.
+    default_timezone: str = Field(default="UTC", alias="DEFAULT_TIMEZONE")
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
@@ -86,6 +89,22 @@ class Settings(BaseSettings):
         if not value.startswith("sqlite:///"):
             raise ValueError("only sqlite:///path is supported, e.g. sqlite:///data/dossier.db")
         return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        name = value.strip()
+        if name.upper() in ("UTC", "GMT", "Z", ""):
+            return "UTC"
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone name, e.g. Europe/Moscow or UTC") from None
+        return name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
 
     @property
     def token(self) -> str | None:
@@ -124,6 +143,6 @@ def require_token(settings: Settings) -> str:
     if token is None:
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN is not set: put it in the environment or in .env "
-            "(copy .env.example), or try the bot without Telegram: python -m bot console"
+            "(copy .env.example), or try the bot without Telegram: make console"
         )
     return token

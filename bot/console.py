@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import sys
 import threading
 import time
@@ -27,17 +28,32 @@ BOT_USER = {"id": 100000, "is_bot": True, "first_name": "Dossier", "username": "
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 BANNER = """Dossier console — the bot without Telegram.
+Database: {database}
 Type a command (/help, /who Лавров, /tags sanctions ...), or paste an article (blank lines inside are
-fine; end it with a line holding a single "." or just wait a moment). Buttons under a reply are
-numbered: type :1, :2 ... to press one. Ctrl-D quits."""
+fine; end it with a line holding a single "." or just pause: a second without input ends it).
+Buttons under a reply are numbered: type :1, :2 ... to press one. Matches are shown as *word*.
+Ctrl-D quits. Another database: make console ARGS="--database sqlite:///path/to/other.db"."""
+
+
+def shown_database(url: str) -> str:
+    """The database URL as the banner prints it: any password replaced by ***."""
+    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+def marked(html_text: str, *, tty: bool) -> str:
+    """Bold (search matches, headers) as the terminal can show it: ANSI bold on a terminal,
+    *word* in a pipe or a file."""
+    on, off = ("\033[1m", "\033[0m") if tty else ("*", "*")
+    return html_text.replace("<b>", on).replace("</b>", off)
 
 
 class ConsoleRequest(BaseRequest):
     """Answers the Bot API calls the bot makes, printing the messages it sends."""
 
-    def __init__(self, user: dict[str, Any], write: Callable[[str], None] = print) -> None:
+    def __init__(self, user: dict[str, Any], write: Callable[[str], None] = print, *, tty: bool = False) -> None:
         self.user = user
         self.write = write
+        self.tty = tty
         self.buttons: list[str] = []
         self._ids = itertools.count(1)
 
@@ -84,7 +100,7 @@ class ConsoleRequest(BaseRequest):
 
     def _show(self, html_text: str, markup: Any) -> None:
         self.write("")
-        self.write(to_plain(html_text))
+        self.write(to_plain(marked(html_text, tty=self.tty)))
         if isinstance(markup, str):
             markup = json.loads(markup)
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
@@ -116,8 +132,8 @@ def _press(update_id: int, user: dict[str, Any], data: str) -> dict[str, Any]:
                     "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]}}}}
 
 
-#: In a terminal, a paste arrives in one burst; a pause this long after a blank line ends the article.
-PASTE_PAUSE = 0.7
+#: A paste arrives in one burst; a pause this long after its last line ends the article.
+PASTE_PAUSE = 1.0
 
 
 class _Lines:
@@ -148,14 +164,17 @@ class _Lines:
             return None
 
 
-async def run_console(settings: Settings, *, language: str = "ru", lines: Any = None) -> None:
+async def run_console(settings: Settings, *, language: str = "ru", lines: Any = None,
+                      pause: float | None = None) -> None:
     """Read commands and pasted articles; an article ends at a line with a single `.`, at the next
-    command, at the end of input, or (in a terminal) when a blank line is followed by a pause."""
+    command, at the end of input, or when no line came for ``pause`` seconds (PASTE_PAUSE in a
+    terminal; a pasted article arrives in one burst, so the pause is the paste's end)."""
     from bot.app import build_application
 
     user_id = settings.allowed_user_ids[0] if settings.allowed_user_ids else 1
     user = {"id": user_id, "is_bot": False, "first_name": "Console", "language_code": language}
-    request = ConsoleRequest(user)
+    interactive = lines is None and sys.stdin.isatty()
+    request = ConsoleRequest(user, tty=sys.stdout.isatty())
     application = build_application(settings, CONSOLE_TOKEN, request=request)
     await application.initialize()
     if application.post_init is not None:
@@ -166,10 +185,10 @@ async def run_console(settings: Settings, *, language: str = "ru", lines: Any = 
         owner = await services.storage.owner()
         await services.storage.add_member(user_id, "member" if owner else "owner", None, "console")
     await application.start()
-    print(BANNER)
+    print(BANNER.format(database=shown_database(settings.database_url)))
     ids = itertools.count(int(time.time()))
     source = lines if lines is not None else sys.stdin
-    interactive = lines is None and sys.stdin.isatty()
+    wait = pause if pause is not None else (PASTE_PAUSE if interactive else None)
     reader = _Lines(source)
 
     async def send(payload: dict[str, Any]) -> None:
@@ -181,8 +200,7 @@ async def run_console(settings: Settings, *, language: str = "ru", lines: Any = 
             if interactive:
                 sys.stdout.write("\n> " if not buffer else "")
                 sys.stdout.flush()
-            pause = PASTE_PAUSE if interactive and buffer and not buffer[-1].strip() else None
-            raw = await reader.next(pause)
+            raw = await reader.next(wait if buffer else None)
             if raw is None or raw == "" or raw.strip() == ".":
                 if buffer and any(b.strip() for b in buffer):
                     await send(_update(next(ids), user, "\n".join(buffer).strip()))

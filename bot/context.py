@@ -52,6 +52,8 @@ class ChatData:
 
     #: The last /search of this chat, for its pager buttons (a query does not fit in 64 bytes).
     last_search: str | None = None
+    #: The outlet of the last /source, for its pager buttons.
+    last_source: str | None = None
     #: Pending /subscribe filters by their number in the pick buttons.
     picks: dict[int, PendingFilters] = field(default_factory=dict)
 

@@ -39,6 +39,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("tags", "ТЕГ", "статьи по тегу или список тегов", "articles by tag, or the top tags"),
     Command("search", "ТЕКСТ", "полнотекстовый поиск", "full-text search"),
     Command("recent", "", "последние статьи", "latest articles"),
+    Command("source", "ИЗДАНИЕ", "статьи издания (оригинал или пересказ)",
+            "articles from an outlet (original or retelling)"),
     Command("article", "N", "карточка статьи N", "card of article N"),
     Command("stats", "", "статистика библиотеки", "library statistics"),
     Command("delete", "N", "удалить статью N", "delete article N", menu=False),
@@ -58,7 +60,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("unmerge", "ИМЯ", "отменить объединение", "undo a merge", menu=False),
 )
 
-_ARGS_EN = {"ИМЯ": "NAME", "ИМЯ | ИМЯ": "NAME | NAME", "ТЕГ": "TAG", "ТЕКСТ": "TEXT", "ЦЕЛЬ": "TARGET", "ЧАСЫ": "HOURS",
+_ARGS_EN = {"ИЗДАНИЕ": "OUTLET",
+            "ИМЯ": "NAME", "ИМЯ | ИМЯ": "NAME | NAME", "ТЕГ": "TAG", "ТЕКСТ": "TEXT", "ЦЕЛЬ": "TARGET", "ЧАСЫ": "HOURS",
             "daily|off|ЧЧ:ММ": "daily|off|HH:MM"}
 
 TEXTS: dict[str, dict[Lang, str]] = {
@@ -125,16 +128,29 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "extract_binary": {"ru": "Это не текстовый файл.", "en": "That is not a text file."},
     "extract_encoding": {"ru": "Не удалось прочитать кодировку файла (нужна UTF-8 или cp1251).",
                          "en": "I couldn't read the file's encoding (UTF-8 or cp1251 expected)."},
-    "extract_no_article": {"ru": "Не нашёл на странице текста статьи.",
-                           "en": "I found no article text there."},
+    "extract_no_article": {"ru": "Не нашёл на странице текста статьи (это не статья).",
+                           "en": "I found no article text there (not an article)."},
     "extract_private_address": {"ru": "Эта ссылка ведёт во внутреннюю сеть — такие я не открываю.",
                                 "en": "That link points to a private network address; I don't open those."},
     "extract_bad_url": {"ru": "Поддерживаются только ссылки http и https.",
                         "en": "Only http and https links are supported."},
-    "extract_timeout": {"ru": "Страница не ответила вовремя.", "en": "The page did not answer in time."},
-    "extract_too_big": {"ru": "Страница слишком большая.", "en": "The page is too big."},
-    "extract_unreachable": {"ru": "Не удалось открыть ссылку.", "en": "I couldn't open that link."},
-    "extract_http_error": {"ru": "Сайт вернул ошибку.", "en": "The site returned an error."},
+    "extract_timeout": {"ru": "Страница не ответила вовремя (тайм-аут).",
+                        "en": "The page did not answer in time (timeout)."},
+    "extract_too_big": {"ru": "Страница больше допустимого размера.", "en": "The page is larger than the size limit."},
+    "extract_unreachable": {"ru": "Не удалось открыть ссылку: сайт оборвал соединение.",
+                            "en": "I couldn't open that link: the site dropped the connection."},
+    "extract_refused": {"ru": "Сайт отказал в соединении (connection refused).",
+                        "en": "The site refused the connection."},
+    "extract_no_such_host": {"ru": "Такого сайта нет: адрес не находится (DNS).",
+                             "en": "No such site: the address does not resolve (DNS)."},
+    "extract_http_error": {"ru": "Сайт ответил ошибкой (страница не найдена или закрыта).",
+                           "en": "The site answered with an error (page not found or closed)."},
+    "extract_paste_instead": {"ru": "Скопируйте текст статьи и пришлите его сообщением или файлом .txt/.html.",
+                              "en": "Copy the article's text and send it as a message or as a .txt/.html file."},
+    "question_hint": {
+        "ru": "Это похоже на вопрос, а не на статью. Попробуйте <code>{command}</code> — команды: /help",
+        "en": "That looks like a question, not an article. Try <code>{command}</code>; commands: /help",
+    },
     "extract_not_text": {"ru": "По ссылке не текст.", "en": "That link is not a text page."},
     "extract_too_many_redirects": {"ru": "Слишком много перенаправлений.", "en": "Too many redirects."},
     "usage": {"ru": "Использование: {usage}", "en": "Usage: {usage}"},
@@ -190,10 +206,26 @@ TEXTS: dict[str, dict[Lang, str]] = {
                       "en": "The library is empty so far: forward me an article."},
     "claims_of": {"ru": "<b>Заявления: {name}</b> ({total})", "en": "<b>Claims by {name}</b> ({total})"},
     "tag_none": {"ru": "Тега «{query}» в библиотеке нет.", "en": "No tag “{query}” in the library."},
-    "tag_articles": {"ru": "<b>#{name}</b> — статей: {total}", "en": "<b>#{name}</b>: {total} article(s)"},
+    "tag_articles": {"ru": "<b>#{name}</b> — {total}", "en": "<b>#{name}</b>: {total}"},
     "tags_top": {"ru": "<b>Популярные теги</b>", "en": "<b>Top tags</b>"},
     "search_none": {"ru": "По запросу «{query}» ничего не найдено.", "en": "Nothing found for “{query}”."},
-    "search_head": {"ru": "<b>Поиск «{query}»</b> — найдено: {total}", "en": "<b>Search “{query}”</b>: {total} found"},
+    "search_head": {"ru": "<b>Поиск «{query}»</b> — {total}", "en": "<b>Search “{query}”</b>: {total}"},
+    "search_needs_words": {
+        "ru": "Нужно хотя бы одно слово, которое должно встретиться: <code>/search санкции -нефть 30d</code>. "
+              "Фраза — в кавычках: <code>/search \"военное сотрудничество\"</code>; -слово исключает; "
+              "<code>since:2017-09-01</code>, <code>until:2017-09-30</code> или <code>30d</code> в конце — "
+              "по дате статьи.",
+        "en": "Give at least one word that must occur: <code>/search sanctions -oil 30d</code>. Put a phrase "
+              "in quotes: <code>/search \"military cooperation\"</code>; -word excludes; "
+              "<code>since:2017-09-01</code>, <code>until:2017-09-30</code> or a trailing <code>30d</code> "
+              "filter by the article's date.",
+    },
+    "source_articles": {"ru": "<b>Источник: {name}</b> — {total}", "en": "<b>Outlet {name}</b>: {total}"},
+    "source_none": {"ru": "Источника «{query}» в библиотеке нет. Известные источники:",
+                    "en": "No outlet “{query}” in the library. The outlets it knows:"},
+    "source_list": {"ru": "<b>Источники в библиотеке</b>", "en": "<b>Outlets in the library</b>"},
+    "source_empty": {"ru": "Ни у одной статьи пока не определён источник.",
+                     "en": "No article has a known outlet yet."},
     "recent_head": {"ru": "<b>Последние статьи</b>", "en": "<b>Latest articles</b>"},
     "article_missing": {"ru": "Статьи #{id} нет.", "en": "There is no article #{id}."},
     "bad_number": {"ru": "Укажите номер статьи, например: {example}", "en": "Give an article number, e.g. {example}"},
@@ -201,6 +233,19 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "delete_forbidden": {"ru": "Удалить статью может только тот, кто её добавил, или владелец.",
                          "en": "Only the member who added it or the owner can delete this article."},
     "all_claims": {"ru": "Все заявления ({total})", "en": "All claims ({total})"},
+    "all_actors": {"ru": "Все действующие лица ({total})", "en": "All actors ({total})"},
+    "back_to_card": {"ru": "‹ Карточка", "en": "‹ Card"},
+    "delete_confirm": {
+        "ru": "Удалить статью #{id} «{title}» вместе с её действующими лицами, заявлениями и тегами? "
+              "Пока вы не нажмёте кнопку, ничего не удаляется; кнопка действует {minutes} мин.",
+        "en": "Delete article #{id} “{title}” with its actors, claims and tags? Nothing is removed until "
+              "you press the button; it works for {minutes} min.",
+    },
+    "delete_button": {"ru": "🗑 Удалить #{id} «{title}»", "en": "🗑 Delete #{id} “{title}”"},
+    "delete_keep": {"ru": "Оставить", "en": "Keep it"},
+    "delete_kept": {"ru": "Статья #{id} осталась в библиотеке.", "en": "Article #{id} stays in the library."},
+    "delete_expired": {"ru": "Подтверждение устарело — статья #{id} не удалена. Повторите /delete {id}.",
+                       "en": "This confirmation has expired; article #{id} was not deleted. Repeat /delete {id}."},
     "full_text": {"ru": "Полный текст", "en": "Full text"},
     "open_card": {"ru": "Карточка", "en": "Card"},
     "next": {"ru": "Дальше ›", "en": "Next ›"},
@@ -262,10 +307,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
                         "оповещение придёт с первой же.",
                   "en": "Subscribed to {target}{filters}. The library has no article about it yet: "
                         "the first one will come here."},
-    "sub_exists": {"ru": "Этот чат уже подписан на {target}{filters}.",
+    "sub_exists": {"ru": "Эта подписка у чата уже есть: {target}{filters}.",
                    "en": "This chat already follows {target}{filters}."},
-    "sub_with": {"ru": " — только вместе с {items}", "en": " — only together with {items}"},
-    "sub_without": {"ru": " — кроме статей про {items}", "en": " — except articles about {items}"},
+    "sub_with": {"ru": " — если в статье есть и это: {items}", "en": " — only together with {items}"},
+    "sub_without": {"ru": " — кроме статей, где есть: {items}", "en": " — except articles about {items}"},
     "sub_ambiguous": {"ru": "Под «{query}» подходят несколько — на что подписаться?",
                       "en": "Several match “{query}”. Which one to follow?"},
     "sub_not_found": {"ru": "Ни тега, ни человека «{query}» в библиотеке нет.",
@@ -277,7 +322,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "sub_list_head": {"ru": "<b>Подписки этого чата</b>", "en": "<b>This chat follows</b>"},
     "sub_list_empty": {"ru": "Подписок нет. Подписаться: <code>/subscribe санкции</code>",
                        "en": "No subscriptions. Subscribe with <code>/subscribe sanctions</code>"},
-    "sub_removed": {"ru": "Подписка на {target} отменена.", "en": "Unsubscribed from {target}."},
+    "sub_removed": {"ru": "Подписка отменена: {target}.", "en": "Unsubscribed from {target}."},
     "sub_not_subscribed": {"ru": "Такой подписки у этого чата нет. Список: /subscriptions",
                            "en": "This chat has no such subscription. See /subscriptions"},
     "sub_choose": {"ru": "Какую подписку отменить?", "en": "Which subscription should go?"},
@@ -293,18 +338,22 @@ TEXTS: dict[str, dict[Lang, str]] = {
               "en": "Alerts muted until {until} UTC. Missed ones arrive afterwards; /unmute to resume now."},
     "unmuted": {"ru": "Оповещения снова включены.", "en": "Alerts are back on."},
     "digest_usage": {
-        "ru": "Использование: <code>/digest daily</code> (в 09:00 UTC), <code>/digest 18:30 Europe/Moscow</code> "
+        "ru": "Использование: <code>/digest daily</code> (в 09:00), <code>/digest 18:30 Europe/Moscow</code> "
               "или <code>/digest off</code>.",
-        "en": "Usage: <code>/digest daily</code> (at 09:00 UTC), <code>/digest 18:30 Europe/Moscow</code> "
+        "en": "Usage: <code>/digest daily</code> (at 09:00), <code>/digest 18:30 Europe/Moscow</code> "
               "or <code>/digest off</code>.",
     },
     "digest_bad_tz": {"ru": "Не знаю часового пояса «{tz}». Пример: Europe/Moscow.",
                       "en": "Unknown time zone “{tz}”. Example: Europe/Moscow."},
-    "digest_on": {"ru": "Теперь вместо отдельных оповещений — одна сводка в день, в {time} ({tz}).",
-                  "en": "From now on one digest a day at {time} ({tz}) instead of separate alerts."},
+    "digest_on": {"ru": "Теперь вместо отдельных оповещений — одна сводка в день, в {time} по часовому поясу "
+                        "{tz}. Другой пояс: <code>/digest {time} Europe/Moscow</code>; выключить: "
+                        "<code>/digest off</code>.",
+                  "en": "From now on one digest a day at {time}, time zone {tz}, instead of separate alerts. "
+                        "Another zone: <code>/digest {time} Europe/Moscow</code>; back to alerts: "
+                        "<code>/digest off</code>."},
     "digest_off": {"ru": "Сводка выключена, оповещения снова приходят сразу.",
                    "en": "Digest off; alerts arrive as they happen again."},
-    "digest_head": {"ru": "<b>Сводка за день</b> — статей: {count}", "en": "<b>Daily digest</b>: {count} article(s)"},
+    "digest_head": {"ru": "<b>Сводка за день</b> — {count}", "en": "<b>Daily digest</b>: {count}"},
     "digest_foot": {"ru": "Карточка: /article N", "en": "Open a card with /article N"},
     "paused_notice": {
         "ru": "Оповещения в этот чат были остановлены: Telegram не давал мне сюда писать. Возобновить?",
@@ -326,7 +375,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
                      "en": "Set up feeds in a private chat with the bot."},
     "feed_not_found": {"ru": "Не нашёл канал {channel}.", "en": "I couldn't find the channel {channel}."},
     "feed_not_channel": {"ru": "{channel} — не канал.", "en": "{channel} is not a channel."},
-    "feed_not_admin": {"ru": "Я не администратор {channel}: добавьте меня в администраторы и повторите.",
+    "feed_not_admin": {"ru": "Я не администратор канала {channel}: добавьте меня в администраторы и повторите.",
                        "en": "I am not an admin of {channel}: add me as an admin and try again."},
     "feed_added": {"ru": "Канал {channel} подключён: его посты будут попадать в библиотеку.",
                    "en": "Feed {channel} enabled: its posts will be filed in the library."},
@@ -344,6 +393,51 @@ def t(lang: Lang, key: str, **values: object) -> Markup:
     str.format ignores the values a template does not use, so one call may serve several keys."""
     template = TEXTS[key][lang]
     return Markup(template.format(**{name: esc(value) for name, value in values.items()}))
+
+
+PluralForm = Literal["one", "few", "many", "other"]
+
+
+def plural_form(lang: Lang, n: int) -> PluralForm:
+    """CLDR's cardinal plural category of the integer ``n``: Russian one/few/many (1, 21, 101 →
+    one; 2–4, 22–24 → few; 0, 5–20, 11–14, 25 → many), English one/other."""
+    n = abs(n)
+    if lang == "en":
+        return "one" if n == 1 else "other"
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
+
+
+#: Counted nouns: Russian one/few/many, English one/other.
+NOUNS: dict[str, dict[Lang, tuple[str, ...]]] = {
+    "article": {"ru": ("статья", "статьи", "статей"), "en": ("article", "articles")},
+    "claim": {"ru": ("заявление", "заявления", "заявлений"), "en": ("claim", "claims")},
+    "actor": {"ru": ("действующее лицо", "действующих лица", "действующих лиц"), "en": ("actor", "actors")},
+    "minute": {"ru": ("минуту", "минуты", "минут"), "en": ("minute", "minutes")},
+    "hour": {"ru": ("час", "часа", "часов"), "en": ("hour", "hours")},
+    "match": {"ru": ("совпадение", "совпадения", "совпадений"), "en": ("match", "matches")},
+}
+_FORM_INDEX: dict[PluralForm, int] = {"one": 0, "few": 1, "many": 2, "other": 1}
+
+
+def noun(lang: Lang, key: str, n: int) -> str:
+    """The noun ``key`` in the form the number ``n`` takes: `noun("ru", "article", 3)` → "статьи"."""
+    return NOUNS[key][lang][_FORM_INDEX[plural_form(lang, n)]]
+
+
+def count_of(lang: Lang, key: str, n: int | str) -> str:
+    """"3 статьи", "1 article", "21 статья"; a count like "1000+" takes the form of its number."""
+    digits = "".join(ch for ch in str(n) if ch.isdigit())
+    return f"{n} {noun(lang, key, int(digits) if digits else 0)}"
+
+
+def plain(lang: Lang, key: str, **values: object) -> str:
+    """The template ``key`` as plain text, for button labels (Telegram shows them unparsed, so
+    escaping would print "&amp;"); the template itself must hold no HTML."""
+    return TEXTS[key][lang].format(**values)
 
 
 def command_args(command: Command, lang: Lang) -> str:

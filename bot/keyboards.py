@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import ButtonKind
-from bot.i18n import Lang, t
+from bot.i18n import Lang, plain, t
 from bot.render import truncate
 from bot.services.library import Page
 from bot.services.subscriptions import Candidate
@@ -63,9 +63,44 @@ def one_per_row(items: Iterable[ButtonSpec], width: int) -> list[list[InlineKeyb
     return [[button(truncate(label, width), kind, *args)] for label, kind, args in items]
 
 
-def card_keyboard(article_id: int, language: Lang) -> InlineKeyboardMarkup:
-    """Under an article card: the full text, page by page."""
-    return InlineKeyboardMarkup([[button(t(language, "full_text"), callbacks.FULL_TEXT, article_id, 0)]])
+def card_keyboard(article_id: int, language: Lang, *, actors: int = 0, claims: int = 0) -> InlineKeyboardMarkup:
+    """Under an article card: every actor, every claim (pages that replace the card), the full text."""
+    lists = []
+    if actors:
+        lists.append(button(plain(language, "all_actors", total=actors), callbacks.CARD_ACTORS, article_id, 0))
+    if claims:
+        lists.append(button(plain(language, "all_claims", total=claims), callbacks.CARD_CLAIMS, article_id, 0))
+    rows = [lists] if lists else []
+    rows.append([button(t(language, "full_text"), callbacks.FULL_TEXT, article_id, 0)])
+    return InlineKeyboardMarkup(rows)
+
+
+def card_page_keyboard(kind: ButtonKind, article_id: int, page_no: int, pages: int,
+                       language: Lang) -> InlineKeyboardMarkup:
+    """Under a page of a card's actors or claims: back / next through the pages, and the card."""
+    nav = []
+    if page_no > 0:
+        nav.append(button(t(language, "prev"), kind, article_id, page_no - 1))
+    if page_no + 1 < pages:
+        nav.append(button(t(language, "next"), kind, article_id, page_no + 1))
+    rows = [nav] if nav else []
+    rows.append([button(t(language, "back_to_card"), callbacks.CARD_BACK, article_id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def open_buttons(article_ids: Sequence[int], per_row: int = 5) -> list[list[InlineKeyboardButton]]:
+    """One button per listed article ("#12"), opening its card; rows of ``per_row``."""
+    items = [button(f"#{i}", callbacks.CARD, i) for i in article_ids]
+    return [items[i:i + per_row] for i in range(0, len(items), per_row)]
+
+
+def delete_keyboard(article_id: int, minute: int, title: str, language: Lang) -> InlineKeyboardMarkup:
+    """Confirm (naming the article) or keep it."""
+    label = plain(language, "delete_button", id=article_id, title=truncate(title, SHORT_LABEL_CHARS))
+    return InlineKeyboardMarkup([
+        [button(truncate(label, LABEL_CHARS), callbacks.DELETE, article_id, minute)],
+        [button(plain(language, "delete_keep"), callbacks.DELETE_CANCEL, article_id)],
+    ])
 
 
 def alert_keyboard(article_id: int, language: Lang) -> InlineKeyboardMarkup:

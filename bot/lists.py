@@ -6,15 +6,16 @@ buttons carry the callback kinds of `bot.callbacks`. All HTML of these answers i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from markupsafe import Markup
+from telegram import InlineKeyboardButton
 
 from analysis.names import MAX_QUERY_CHARS
 from analysis.topics import Topic
 from bot import callbacks, cards
-from bot.i18n import Lang, t
+from bot.i18n import Lang, count_of, plain, t
 from bot.keyboards import (
     LABEL_CHARS,
     MAX_CONTEXT_BUTTONS,
@@ -22,16 +23,28 @@ from bot.keyboards import (
     View,
     button,
     card_keyboard,
+    card_page_keyboard,
+    delete_keyboard,
     kind_icon,
     markup,
     one_per_row,
+    open_buttons,
     pager,
 )
 from bot.render import esc, html, truncate
 from bot.services.extract import MAX_DOCUMENT_BYTES
 from bot.services.ingest import IngestOutcome
 from bot.services.library import Page
-from storage.records import ActorBrief, ActorDossier, ArticleBrief, ArticleFull, ClaimRow, SearchHit, TagBrief
+from storage.records import (
+    ActorBrief,
+    ActorDossier,
+    ArticleBrief,
+    ArticleFull,
+    ClaimRow,
+    Period,
+    SearchHit,
+    TagBrief,
+)
 
 #: A user's query is echoed back cut to this width.
 QUERY_CHARS = 60
@@ -39,6 +52,12 @@ QUERY_CHARS = 60
 FULL_TEXT_PAGE = 3500
 #: An analysis error is shown cut to this width.
 ERROR_CHARS = 200
+#: Refusals of a link that could not be read: the reply adds "paste the text instead".
+LINK_FAILURES = frozenset({"extract_timeout", "extract_refused", "extract_no_such_host", "extract_too_big",
+                           "extract_no_article", "extract_private_address", "extract_unreachable",
+                           "extract_http_error", "extract_not_text", "extract_too_many_redirects"})
+#: A /delete confirmation button works this long.
+DELETE_CONFIRM_MINUTES = 10
 
 
 def lines(*parts: str) -> str:
@@ -50,7 +69,38 @@ def shown_query(query: str) -> str:
 
 
 def article_card(full: ArticleFull, language: Lang, note: str | None = None) -> View:
-    return View(cards.card(full, language, note=note), card_keyboard(full.article.id, language))
+    """The card, with buttons to every actor and every claim when the card shows only some."""
+    a = full.article
+    return View(cards.card(full, language, note=note),
+                card_keyboard(a.id, language, actors=len(full.actors), claims=len(full.claims)))
+
+
+#: A view of one page of a card's parts (its actors, its claims), or the card itself.
+CardPart = Callable[[ArticleFull, int, Lang], View]
+
+
+def card_actors(full: ArticleFull, page_no: int, language: Lang) -> View:
+    """A page of the card's "All actors" (it replaces the card; "‹ Card" brings it back)."""
+    text, page_no, pages = cards.actors_page(full, page_no, language)
+    return View(text, card_page_keyboard(callbacks.CARD_ACTORS, full.article.id, page_no, pages, language))
+
+
+def card_claims(full: ArticleFull, page_no: int, language: Lang) -> View:
+    text, page_no, pages = cards.claims_page(full, page_no, language)
+    return View(text, card_page_keyboard(callbacks.CARD_CLAIMS, full.article.id, page_no, pages, language))
+
+
+def delete_confirmation(full: ArticleFull, minute: int, language: Lang) -> View:
+    """`/delete N` asks first: the button names the article and expires (see handlers.queries)."""
+    title = cards.article_title(full.article.title, language)
+    text = t(language, "delete_confirm", id=full.article.id, title=truncate(title, QUERY_CHARS),
+             minutes=DELETE_CONFIRM_MINUTES)
+    return View(text, delete_keyboard(full.article.id, minute, title, language))
+
+
+def with_open_buttons(text: str, ids: Sequence[int], pager_row: list[InlineKeyboardButton]) -> View:
+    """A list whose entries open their articles: a "#N" button per entry, then the pager."""
+    return View(text, markup([*open_buttons(ids), pager_row]))
 
 
 def ingest_outcome(outcome: IngestOutcome, language: Lang) -> View | None:
@@ -59,7 +109,11 @@ def ingest_outcome(outcome: IngestOutcome, language: Lang) -> View | None:
     if outcome.status == "joined":
         return None
     if outcome.status == "refused":
-        return View(t(language, outcome.reason or "not_understood", mb=MAX_DOCUMENT_BYTES // 1_000_000))
+        reason = outcome.reason or "not_understood"
+        text = t(language, reason, mb=MAX_DOCUMENT_BYTES // 1_000_000)
+        if reason in LINK_FAILURES:
+            text = Markup(f"{text} {t(language, 'extract_paste_instead')}")
+        return View(text)
     if outcome.status == "duplicate":
         return View(t(language, "duplicate", id=outcome.article_id))
     if outcome.status == "failed" or outcome.article is None:
@@ -68,10 +122,16 @@ def ingest_outcome(outcome: IngestOutcome, language: Lang) -> View | None:
     return article_card(outcome.article, language, t(language, "after_restart") if outcome.after_restart else None)
 
 
+def question_hint(command: str, language: Lang) -> View:
+    """A short question is not an article: point at the command that answers it."""
+    return View(t(language, "question_hint", command=truncate(command, QUERY_CHARS)))
+
+
 def dossier(d: ActorDossier, language: Lang) -> View:
-    rows = []
+    """The dossier; its latest articles open by their "#N" buttons."""
+    rows = open_buttons([b.id for b in d.latest_articles])
     if d.claims_total > len(d.claims):
-        rows.append([button(t(language, "all_claims", total=d.claims_total), callbacks.CLAIMS, d.actor.id, 0)])
+        rows.append([button(plain(language, "all_claims", total=d.claims_total), callbacks.CLAIMS, d.actor.id, 0)])
     return View(cards.dossier(d, language), markup(rows))
 
 
@@ -124,7 +184,8 @@ def claims_page(actor_name: str, page: Page[ClaimRow], actor_id: int, language: 
     if not page.items:
         parts.append(cards.L["no_claims"][language])
     parts.extend(cards.claim_line(c, language) for c in page.items)
-    return View(lines(*parts), markup([pager(page, language, callbacks.CLAIMS, actor_id)]))
+    ids = list(dict.fromkeys(c.article_id for c in page.items))
+    return with_open_buttons(lines(*parts), ids, pager(page, language, callbacks.CLAIMS, actor_id))
 
 
 def top_tags(tags: Sequence[TagBrief], language: Lang) -> View:
@@ -140,25 +201,50 @@ def tag_unknown(query: str, language: Lang) -> View:
     return View(t(language, "tag_none", query=shown_query(query)))
 
 
-def tag_page(tag: TagBrief, page: Page[ArticleBrief], language: Lang) -> View:
-    head = t(language, "tag_articles", name=cards.tag_name(tag.name, tag.label_en), total=page.total)
+def tag_page(tag: TagBrief, page: Page[ArticleBrief], language: Lang, period: Period | None = None) -> View:
+    """A tag's articles (inside ``period`` of article dates, when given), each one opening."""
+    head = t(language, "tag_articles", name=cards.tag_name(tag.name, tag.label_en),
+             total=count_of(language, "article", page.total))
+    if period is not None and not period.open:
+        head = Markup(f"{head} · {cards.period_text(period, language)}")
+        buttons = pager(page, language, callbacks.TAG_PERIOD, tag.id, callbacks.period_code(period.since, period.until))
+    else:
+        buttons = pager(page, language, callbacks.TAG, tag.id)
     text = lines(head, *(cards.article_line(a, language) for a in page.items))
-    return View(text, markup([pager(page, language, callbacks.TAG, tag.id)]))
+    return with_open_buttons(text, [a.id for a in page.items], buttons)
 
 
 def search_page(query: str, page: Page[SearchHit], language: Lang) -> View:
     if not page.items:
         return View(t(language, "search_none", query=shown_query(query)))
     total = f"{page.total}+" if page.capped else str(page.total)
-    parts: list[str] = [t(language, "search_head", query=shown_query(query), total=total)]
+    found = count_of(language, "article", total)
+    parts: list[str] = [t(language, "search_head", query=shown_query(query), total=found)]
     for hit in page.items:
         parts.extend(("", cards.search_hit(hit, language)))
-    return View(lines(*parts), markup([pager(page, language, callbacks.SEARCH)]))
+    return with_open_buttons(lines(*parts), [h.article_id for h in page.items],
+                             pager(page, language, callbacks.SEARCH))
+
+
+def source_page(name: str, page: Page[ArticleBrief], language: Lang) -> View:
+    """`/source NAME`: the outlet's articles (original or retelling), each one opening."""
+    head = t(language, "source_articles", name=name, total=count_of(language, "article", page.total))
+    text = lines(head, *(cards.article_line(a, language) for a in page.items))
+    return with_open_buttons(text, [a.id for a in page.items], pager(page, language, callbacks.SOURCE))
+
+
+def source_choice(query: str, outlets: Sequence[tuple[str, int]], language: Lang, *, matched: bool) -> View:
+    """Several outlets match (``matched``), or none did and these are the library's outlets."""
+    key = "who_ambiguous" if matched else ("source_none" if query else "source_list")
+    parts = [t(language, key, query=shown_query(query))]
+    parts.extend(html("• <code>/source {}</code> · {}", name, count_of(language, "article", n))
+                 for name, n in outlets[:MAX_CONTEXT_BUTTONS * 2])
+    return View(lines(*parts))
 
 
 def recent(page: Page[ArticleBrief], language: Lang) -> View:
     text = lines(t(language, "recent_head"), *(cards.article_line(a, language) for a in page.items))
-    return View(text, markup([pager(page, language, callbacks.RECENT)]))
+    return with_open_buttons(text, [a.id for a in page.items], pager(page, language, callbacks.RECENT))
 
 
 def article_actors(full: ArticleFull, language: Lang) -> View:

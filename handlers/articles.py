@@ -66,8 +66,14 @@ async def _message(update: Update, context: Context, arrival: Arrival) -> None:
     if message is None:
         return
     text = message.text or message.caption or ""
-    ingest = services_of(context).ingest
-    await _answer(update, await ingest.message(text, arrival, provenance(message), typing(update)))
+    services = services_of(context)
+    outcome = await services.ingest.message(text, arrival, provenance(message), typing(update))
+    if outcome.status == "refused" and outcome.reason == "not_understood" and arrival == "paste":
+        hint = await services.library.question_hint(text)  # a question is answered by a command
+        if hint is not None:
+            await reply(update, lists.question_hint(hint, lang(update)))
+            return
+    await _answer(update, outcome)
 
 
 async def forwarded(update: Update, context: Context) -> None:

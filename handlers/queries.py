@@ -6,11 +6,14 @@ Each handler reads its argument, asks `Library` once, and replies with a view of
 from __future__ import annotations
 
 import re
+import time
 
 from telegram import Update
 
 from bot import callbacks, cards, lists
 from bot.i18n import t
+from bot.keyboards import View
+from bot.services.library import DatePeriod
 from handlers.common import Context, args_text, chat_state, lang, pressed, reply, services_of, show
 
 _ARTICLE_REF = re.compile(r"#(\d+)")
@@ -116,7 +119,7 @@ async def tags(update: Update, context: Context) -> None:
     result = await library.tag(query)
     topics = result.match.topics
     if result.tag is not None and result.articles is not None and result.tag.articles > 0:
-        await reply(update, lists.tag_page(result.tag, result.articles, language))
+        await reply(update, lists.tag_page(result.tag, result.articles, language, result.period))
     elif len(topics) > 1:
         await reply(update, lists.topic_choice(query, topics, [library.topic_number(tp) for tp in topics], language))
     elif result.match.kind == "ambiguous":
@@ -143,14 +146,16 @@ async def topic_button(update: Update, context: Context) -> None:
         await show(update, lists.topic_empty(topic, number, language))
 
 
-async def _tag_page(update: Update, context: Context, tag_id: int, offset: int) -> None:
+async def _tag_page(update: Update, context: Context, tag_id: int, offset: int,
+                    period: DatePeriod | None = None) -> None:
     language = lang(update)
     library = services_of(context).library
     tag = await library.get_tag(tag_id)
     if tag is None:
         await reply(update, t(language, "expired"))
         return
-    await show(update, lists.tag_page(tag, await library.tag_articles(tag_id, offset), language))
+    await show(update, lists.tag_page(tag, await library.tag_articles(tag_id, offset, period=period), language,
+                                      period))
 
 
 async def search(update: Update, context: Context) -> None:
@@ -159,9 +164,43 @@ async def search(update: Update, context: Context) -> None:
     if not query:
         await reply(update, t(language, "usage", usage="/search " + ("ТЕКСТ" if language == "ru" else "TEXT")))
         return
+    library = services_of(context).library
+    if library.search_needs_words(query):
+        await reply(update, t(language, "search_needs_words"))
+        return
     chat_state(context).last_search = query
-    page = await services_of(context).library.search(query)
+    page = await library.search(query)
     await reply(update, lists.search_page(query, page, language))
+
+
+async def source(update: Update, context: Context) -> None:
+    """`/source NAME`: the articles from an outlet, as the original or the retelling one."""
+    language = lang(update)
+    query = args_text(update)
+    library = services_of(context).library
+    if not query:
+        outlets = await library.top_outlets()
+        await reply(update, lists.source_choice("", outlets, language, matched=False) if outlets
+                    else t(language, "source_empty"))
+        return
+    result = await library.source(query)
+    if result.name is None or result.articles is None:
+        outlets = result.outlets or await library.top_outlets()
+        await reply(update, lists.source_choice(query, outlets, language, matched=bool(result.outlets)) if outlets
+                    else t(language, "source_empty"))
+        return
+    chat_state(context).last_source = result.name
+    await reply(update, lists.source_page(result.name, result.articles, language))
+
+
+async def source_button(update: Update, context: Context) -> None:
+    (offset,) = await pressed(update, callbacks.SOURCE)
+    name = chat_state(context).last_source
+    if not name:
+        await reply(update, t(lang(update), "expired"))
+        return
+    page = await services_of(context).library.outlet_articles(name, offset)
+    await show(update, lists.source_page(name, page, lang(update)))
 
 
 async def article(update: Update, context: Context) -> None:
@@ -197,7 +236,12 @@ async def stats(update: Update, context: Context) -> None:
     await reply(update, cards.stats(await services_of(context).library.stats(), lang(update)))
 
 
+def _minute() -> int:
+    return int(time.time()) // 60
+
+
 async def delete(update: Update, context: Context) -> None:
+    """`/delete N` only asks: the article goes when its confirmation button is pressed in time."""
     language = lang(update)
     svc = services_of(context)
     number = _parse_number(args_text(update))
@@ -206,9 +250,34 @@ async def delete(update: Update, context: Context) -> None:
         await reply(update, t(language, "bad_number", example="/delete 12"))
         return
     access = await svc.access.check(user.id)
-    outcome = await svc.library.delete(number, user.id, is_owner=access.is_owner)
+    full = await svc.library.article(number)
+    if full is None:
+        await reply(update, t(language, "article_missing", id=number))
+    elif not svc.library.may_delete(full, user.id, is_owner=access.is_owner):
+        await reply(update, t(language, "delete_forbidden", id=number))
+    else:
+        await reply(update, lists.delete_confirmation(full, _minute(), language))
+
+
+async def delete_button(update: Update, context: Context) -> None:
+    article_id, minute = await pressed(update, callbacks.DELETE)
+    language = lang(update)
+    user = update.effective_user
+    if user is None:
+        return
+    if not 0 <= _minute() - minute <= lists.DELETE_CONFIRM_MINUTES:
+        await show(update, View(t(language, "delete_expired", id=article_id)))
+        return
+    svc = services_of(context)
+    access = await svc.access.check(user.id)
+    outcome = await svc.library.delete(article_id, user.id, is_owner=access.is_owner)
     key = {"deleted": "deleted", "missing": "article_missing", "forbidden": "delete_forbidden"}[outcome]
-    await reply(update, t(language, key, id=number))
+    await show(update, View(t(language, key, id=article_id)))
+
+
+async def delete_cancel_button(update: Update, context: Context) -> None:
+    (article_id,) = await pressed(update, callbacks.DELETE_CANCEL)
+    await show(update, View(t(lang(update), "delete_kept", id=article_id)))
 
 
 # ------------------------------------------------------------------------------------ buttons
@@ -237,6 +306,12 @@ async def tag_button(update: Update, context: Context) -> None:
     await _tag_page(update, context, tag_id, offset)
 
 
+async def tag_period_button(update: Update, context: Context) -> None:
+    tag_id, code, offset = await pressed(update, callbacks.TAG_PERIOD)
+    period = DatePeriod(*callbacks.period_of(code))
+    await _tag_page(update, context, tag_id, offset, period)
+
+
 async def recent_button(update: Update, context: Context) -> None:
     (offset,) = await pressed(update, callbacks.RECENT)
     page = await services_of(context).library.recent(offset)
@@ -261,6 +336,30 @@ async def search_button(update: Update, context: Context) -> None:
 async def card_button(update: Update, context: Context) -> None:
     (article_id,) = await pressed(update, callbacks.CARD)
     await _card(update, context, article_id)
+
+
+async def _card_part(update: Update, context: Context, article_id: int,
+                     draw: lists.CardPart, page_no: int) -> None:
+    full = await services_of(context).library.article(article_id)
+    if full is None:
+        await reply(update, t(lang(update), "article_missing", id=article_id))
+        return
+    await show(update, draw(full, page_no, lang(update)))
+
+
+async def card_actors_button(update: Update, context: Context) -> None:
+    article_id, page_no = await pressed(update, callbacks.CARD_ACTORS)
+    await _card_part(update, context, article_id, lists.card_actors, page_no)
+
+
+async def card_claims_button(update: Update, context: Context) -> None:
+    article_id, page_no = await pressed(update, callbacks.CARD_CLAIMS)
+    await _card_part(update, context, article_id, lists.card_claims, page_no)
+
+
+async def card_back_button(update: Update, context: Context) -> None:
+    (article_id,) = await pressed(update, callbacks.CARD_BACK)
+    await _card_part(update, context, article_id, lambda full, _page, language: lists.article_card(full, language), 0)
 
 
 async def full_text_button(update: Update, context: Context) -> None:

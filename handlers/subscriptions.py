@@ -142,7 +142,9 @@ async def digest(update: Update, context: Context) -> None:
         await reply(update, t(language, "digest_off"))
         return
     clock = (settings.digest_time if settings else None) or DEFAULT_DIGEST_TIME
-    tz = settings.tz if settings else "UTC"
+    # A chat that never named a zone (stored as UTC) follows DEFAULT_TIMEZONE.
+    default_zone = services_of(context).settings.default_timezone
+    tz = settings.tz if settings and settings.tz != "UTC" else default_zone
     rest = words[1:]
     if words[0].lower() not in DIGEST_ON:
         parsed = parse_clock(words[0])

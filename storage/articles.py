@@ -193,6 +193,9 @@ class _Prepared:
     actor_keys: list[ActorKeys]
     tag_keys: list[TagKeys | None]
     stemmed_title: str
+    #: The body the analysis read (chrome removed), stemmed for the index; None for an analysis
+    #: without one, which leaves the raw text indexed.
+    stemmed_body: str | None
 
 
 def _prepare(analysis: ArticleAnalysis, rules: FilingRules) -> _Prepared:
@@ -201,6 +204,7 @@ def _prepare(analysis: ArticleAnalysis, rules: FilingRules) -> _Prepared:
         [identity.actor_keys(a) for a in analysis.actors],
         [identity.tag_keys(t) for t in analysis.tags],
         stem_text(analysis.title),
+        stem_text(analysis.body) if analysis.body else None,
     )
 
 
@@ -316,11 +320,17 @@ def _save_analysis(
         ),
     )
     stemmed_title = prepared.stemmed_title
-    updated, _ = tx.run("UPDATE articles_fts SET title = ? WHERE rowid = ?", (stemmed_title, article_id))
+    stemmed_body = prepared.stemmed_body
+    tx.run("UPDATE articles SET body = ? WHERE id = ?", (analysis.body, article_id))
+    if stemmed_body is not None:
+        updated, _ = tx.run("UPDATE articles_fts SET title = ?, body = ? WHERE rowid = ?",
+                            (stemmed_title, stemmed_body, article_id))
+    else:
+        updated, _ = tx.run("UPDATE articles_fts SET title = ? WHERE rowid = ?", (stemmed_title, article_id))
     if not updated:  # indexed by add_article normally; repair if the row went missing
         tx.run(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (article_id, stemmed_title, stem_text(row["text"])),
+            (article_id, stemmed_title, stemmed_body or stem_text(row["text"])),
         )
 
     drop_orphans(tx, old_actor_ids, old_tag_ids)
@@ -363,6 +373,12 @@ def _enqueue_alerts(
     return created
 
 
+def latin_name(name: str) -> bool:
+    """A name written in Latin letters only (an English form such as "Sergey Lavrov")."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return bool(letters) and all("a" <= ch.lower() <= "z" for ch in letters)
+
+
 def article_full(tx: Tx, article_id: int) -> ArticleFull | None:
     row = tx.one(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
     if row is None:
@@ -388,9 +404,20 @@ def article_full(tx: Tx, article_id: int) -> ArticleFull | None:
                     at.score DESC, t.name""",
         (article_id,),
     )
+    aliases = tx.all(
+        """SELECT aa.actor_id, aa.alias FROM actor_aliases aa
+           JOIN mentions m ON m.actor_id = aa.actor_id WHERE m.article_id = ?""",
+        (article_id,),
+    )
+    latin: dict[int, str] = {}
+    for r in aliases:
+        alias = str(r["alias"])
+        if latin_name(alias) and len(alias) > len(latin.get(int(r["actor_id"]), "")):
+            latin[int(r["actor_id"])] = alias
     return ArticleFull(
         article=article_row(row),
-        actors=tuple(record(ArticleActor, r, actions=tuple(acts.get(int(r["actor_id"]), ()))) for r in actors),
+        actors=tuple(record(ArticleActor, r, actions=tuple(acts.get(int(r["actor_id"]), ())),
+                            name_en=latin.get(int(r["actor_id"]))) for r in actors),
         claims=tuple(record(ArticleClaim, r, negated=bool(r["negated"])) for r in claims),
         tags=tuple(record(ArticleTag, r, score=float(r["score"])) for r in tags),
     )

@@ -38,6 +38,7 @@ from storage.records import (
     NewArticle,
     OutboxCounts,
     OutboxRow,
+    Period,
     SearchHit,
     SubscriptionCandidate,
     SubscriptionRow,
@@ -165,7 +166,7 @@ class TagStore(Protocol):
     async def ensure_tag(self, name: str, label_en: str | None, key: str, key_en: str | None) -> TagBrief: ...
     async def top_tags(self, limit: int = 20, offset: int = 0) -> list[TagBrief]: ...
     async def articles_by_tag(
-        self, tag_id: int, limit: int = 10, offset: int = 0
+        self, tag_id: int, limit: int = 10, offset: int = 0, period: Period | None = None
     ) -> tuple[list[ArticleBrief], int]: ...
     async def get_tag(self, tag_id: int) -> TagBrief | None: ...
 
@@ -176,6 +177,12 @@ class SearchStore(Protocol):
     async def search_articles(
         self, query: str, limit: int = 10, offset: int = 0
     ) -> tuple[list[SearchHit], int]: ...
+
+    async def outlets(self) -> list[tuple[str, int]]: ...
+
+    async def articles_by_outlet(
+        self, name: str, limit: int = 10, offset: int = 0
+    ) -> tuple[list[ArticleBrief], int]: ...
 
 
 class MemberStore(Protocol):

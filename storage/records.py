@@ -99,6 +99,8 @@ class ArticleActor:
     mentions: int
     #: What the article reports the actor doing (sentences where it is the subject), in text order.
     actions: tuple[str, ...] = ()
+    #: The actor's name in Latin script when one of its aliases is (the English interface shows it first).
+    name_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,6 +447,7 @@ __all__ = [
     "OutboxCounts",
     "OutboxRow",
     "OutboxStatus",
+    "Period",
     "RoleCount",
     "SearchHit",
     "SubscriptionCandidate",
@@ -454,3 +457,20 @@ __all__ = [
     "TargetKind",
     "TargetRef",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Article dates from ``since`` to ``until`` (unix seconds, inclusive; None: open)."""
+
+    since: int | None = None
+    until: int | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.since is None and self.until is None
+
+    def contains(self, ts: int | None) -> bool:
+        if ts is None:
+            return self.open
+        return (self.since is None or ts >= self.since) and (self.until is None or ts <= self.until)

@@ -35,6 +35,7 @@ from storage.records import (
     NewArticle,
     OutboxCounts,
     OutboxRow,
+    Period,
     SearchHit,
     SubscriptionRow,
     TagBrief,
@@ -196,14 +197,21 @@ class Storage:
     async def top_tags(self, limit: int = 20, offset: int = 0) -> list[TagBrief]:
         return await self.tags.top_tags(limit, offset)
 
-    async def articles_by_tag(self, tag_id: int, limit: int = 10, offset: int = 0) -> tuple[list[ArticleBrief], int]:
-        return await self.tags.articles_by_tag(tag_id, limit, offset)
+    async def articles_by_tag(self, tag_id: int, limit: int = 10, offset: int = 0,
+                              period: Period | None = None) -> tuple[list[ArticleBrief], int]:
+        return await self.tags.articles_by_tag(tag_id, limit, offset, period)
 
     async def get_tag(self, tag_id: int) -> TagBrief | None:
         return await self.tags.get_tag(tag_id)
 
     async def search_articles(self, query: str, limit: int = 10, offset: int = 0) -> tuple[list[SearchHit], int]:
         return await self.search.search_articles(query, limit, offset)
+
+    async def outlets(self) -> list[tuple[str, int]]:
+        return await self.search.outlets()
+
+    async def articles_by_outlet(self, name: str, limit: int = 10, offset: int = 0) -> tuple[list[ArticleBrief], int]:
+        return await self.search.articles_by_outlet(name, limit, offset)
 
     # ---------------------------------------------------------------- members
 

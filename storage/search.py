@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
+from storage.articles import article_brief
 from storage.db import Database, Tx
-from storage.records import SearchHit
-from storage.text import match_expression, query_terms, snippet
+from storage.query import fts5_expression, parse_query
+from storage.records import ArticleBrief, Period, SearchHit
+from storage.text import snippet
+
+#: An article's own date where it is known (the forwarded post's date), else when it was added.
+#: Standard SQL (COALESCE), so the PostgreSQL backend uses the same expression.
+ARTICLE_DATE_SQL = "COALESCE({a}.origin_date, {a}.added_at)"
 
 #: /search ranks (bm25) and counts at most this many matches: the newest SEARCH_CAP of them. A word
 #: in every article would otherwise be scored in all 100,000 rows on every query; past this many
@@ -17,7 +24,7 @@ SEARCH_CAP = 1000
 # either direction) and stops after ?2 rows; only those are scored; only the page's rows are then
 # joined to articles for their text.
 SQL_SEARCH = """
-SELECT ar.id, ar.title, ar.added_at, ar.text
+SELECT ar.id, ar.title, ar.added_at, COALESCE(ar.body, ar.text)
 FROM (SELECT id, score FROM (
           SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
           FROM articles_fts WHERE articles_fts MATCH ?1
@@ -29,6 +36,47 @@ ORDER BY hit.score, hit.id DESC
 
 SQL_SEARCH_COUNT = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?1 LIMIT ?2)"
 
+# The same with the article's date inside [?5, ?6]: the match is joined to articles before the cap.
+_DATED = "ar2.id = articles_fts.rowid AND " + ARTICLE_DATE_SQL.format(a="ar2") + " BETWEEN ?5 AND ?6"
+SQL_SEARCH_DATED = f"""
+SELECT ar.id, ar.title, ar.added_at, COALESCE(ar.body, ar.text)
+FROM (SELECT id, score FROM (
+          SELECT articles_fts.rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+          FROM articles_fts JOIN articles ar2 ON {_DATED}
+          WHERE articles_fts MATCH ?1
+          ORDER BY articles_fts.rowid DESC LIMIT ?2)
+      ORDER BY score, id DESC LIMIT ?3 OFFSET ?4) hit
+JOIN articles ar ON ar.id = hit.id
+ORDER BY hit.score, hit.id DESC
+"""
+
+SQL_SEARCH_COUNT_DATED = f"""SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles ar2 ON {_DATED}
+    WHERE articles_fts MATCH ?1 LIMIT ?2)"""
+#: Open ends of a period, as bounds every article date lies between.
+_EARLIEST, _LATEST = -(2**62), 2**62
+
+
+def period_bounds(period: Period) -> tuple[int, int]:
+    return (period.since if period.since is not None else _EARLIEST,
+            period.until if period.until is not None else _LATEST)
+
+
+# Outlets: the original outlet (source) and the retelling one (via) of every article, with counts.
+SQL_OUTLETS = """
+SELECT name, count(*) AS articles FROM (
+    SELECT source AS name FROM articles WHERE source IS NOT NULL
+    UNION ALL SELECT via AS name FROM articles WHERE via IS NOT NULL
+) outlets GROUP BY name ORDER BY articles DESC, name
+"""
+
+# Newest first; each side walks its own index (migration 006) before the union is cut to the page.
+SQL_ARTICLES_BY_OUTLET = """
+SELECT id, title, source, added_at, status, origin_chat_title FROM articles
+WHERE id IN (SELECT id FROM articles WHERE source = ?1 UNION SELECT id FROM articles WHERE via = ?1)
+ORDER BY id DESC LIMIT ?2 OFFSET ?3
+"""
+SQL_COUNT_BY_OUTLET = "SELECT count(*) FROM articles WHERE source = ?1 OR via = ?1"
+
 
 class SqliteSearch:
     """:class:`storage.protocols.SearchStore` on SQLite."""
@@ -36,27 +84,49 @@ class SqliteSearch:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def outlets(self) -> list[tuple[str, int]]:
+        """Every outlet named as an article's source or "via", with its number of articles."""
+        rows = await self._db.read(lambda tx: tx.all(SQL_OUTLETS))
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    async def articles_by_outlet(self, name: str, limit: int = 10, offset: int = 0) -> tuple[list[ArticleBrief], int]:
+        """Articles from ``name`` as the original outlet or the retelling one, newest first."""
+        def page(tx: Tx) -> tuple[list[ArticleBrief], int]:
+            rows = tx.all(SQL_ARTICLES_BY_OUTLET, (name, max(0, limit), max(0, offset)))
+            total = tx.scalar(SQL_COUNT_BY_OUTLET, (name,))
+            return [article_brief(r) for r in rows], int(total or 0)
+
+        return await self._db.read(page)
+
     async def search_articles(self, query: str, limit: int = 10, offset: int = 0) -> tuple[list[SearchHit], int]:
         """Full-text search over titles and texts, matching inflections; any input is safe.
 
-        The MATCH expression is built from word tokens only (storage.text.query_terms), so FTS5
-        query syntax typed by a user (quotes, AND/OR/NOT, NEAR, column:, *, parentheses) is just
-        text. Every term must match (implicit AND); ranked by bm25 with titles weighted up.
-        Returns ([], 0) when the query has no words.
+        The query is read by `storage.query.parse_query`: words (all must match), "quoted
+        phrases", -exclusions, since:/until: and a trailing period (30d) on the article's date.
+        The MATCH expression is built from word tokens only, so FTS5 syntax typed by a user
+        (AND/OR/NOT, NEAR, column:, *, parentheses) is just text. Ranked by bm25 with titles
+        weighted up. Returns ([], 0) when nothing must occur.
 
         Bounded at scale: only the newest SEARCH_CAP matches are ranked (so pages end there), and
         the total is exact up to SEARCH_CAP; a total of SEARCH_CAP + 1 means "more than
         SEARCH_CAP" (shown as "1000+").
         """
-        terms = query_terms(query)
-        expr = match_expression(terms)
+        parsed = parse_query(query, int(time.time()))
+        expr = fts5_expression(parsed)
         if expr is None:
             return [], 0
+        terms = list(parsed.positive)
         cap = SEARCH_CAP  # read at call time: tests shrink it
+        dated = not parsed.period.open
+        since, until = period_bounds(parsed.period)
 
         def page(tx: Tx) -> tuple[list[tuple[int, str | None, int, str]], int]:
-            rows = tx.all(SQL_SEARCH, (expr, cap, max(0, limit), max(0, offset)))
-            total = tx.scalar(SQL_SEARCH_COUNT, (expr, cap + 1))
+            if dated:
+                rows = tx.all(SQL_SEARCH_DATED, (expr, cap, max(0, limit), max(0, offset), since, until))
+                total = tx.scalar(SQL_SEARCH_COUNT_DATED, (expr, cap + 1, None, None, since, until))
+            else:
+                rows = tx.all(SQL_SEARCH, (expr, cap, max(0, limit), max(0, offset)))
+                total = tx.scalar(SQL_SEARCH_COUNT, (expr, cap + 1))
             return [(r[0], r[1], r[2], r[3]) for r in rows], int(total or 0)
 
         rows, total = await self._db.read(page)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from storage.articles import article_brief
 from storage.db import Database, Row, Tx, record
-from storage.records import ArticleBrief, TagBrief
+from storage.records import ArticleBrief, Period, TagBrief
+from storage.search import ARTICLE_DATE_SQL, period_bounds
 
 SQL_TAGS_BY_KEYS = """
 SELECT t.id, t.name, t.label_en, t.n_articles AS articles
@@ -37,6 +38,19 @@ LIMIT ? OFFSET ?
 """
 
 
+# The same inside a period of article dates (?2, ?3), newest first; counted by the same join.
+_TAG_DATED = "at.tag_id = ? AND " + ARTICLE_DATE_SQL.format(a="ar") + " BETWEEN ? AND ?"
+SQL_ARTICLES_BY_TAG_DATED = f"""
+SELECT ar.id, ar.title, ar.source, ar.added_at, ar.status, ar.origin_chat_title
+FROM article_tags at JOIN articles ar ON ar.id = at.article_id
+WHERE {_TAG_DATED}
+ORDER BY at.article_id DESC
+LIMIT ? OFFSET ?
+"""
+SQL_COUNT_BY_TAG_DATED = (
+    f"SELECT count(*) FROM article_tags at JOIN articles ar ON ar.id = at.article_id WHERE {_TAG_DATED}")
+
+
 def tag_brief(r: Row) -> TagBrief:
     return record(TagBrief, r, articles=int(r["articles"]))
 
@@ -60,8 +74,15 @@ class SqliteTags:
         rows = await self._db.read(lambda tx: tx.all(SQL_TOP_TAGS, (max(0, limit), max(0, offset))))
         return [tag_brief(r) for r in rows]
 
-    async def articles_by_tag(self, tag_id: int, limit: int = 10, offset: int = 0) -> tuple[list[ArticleBrief], int]:
+    async def articles_by_tag(self, tag_id: int, limit: int = 10, offset: int = 0,
+                              period: Period | None = None) -> tuple[list[ArticleBrief], int]:
+        """A tag's articles, newest first; with ``period``, only those whose own date is inside."""
         def page(tx: Tx) -> tuple[list[ArticleBrief], int]:
+            if period is not None and not period.open:
+                since, until = period_bounds(period)
+                rows = tx.all(SQL_ARTICLES_BY_TAG_DATED, (tag_id, since, until, max(0, limit), max(0, offset)))
+                counted = tx.scalar(SQL_COUNT_BY_TAG_DATED, (tag_id, since, until))
+                return [article_brief(r) for r in rows], int(counted or 0)
             rows = tx.all(SQL_ARTICLES_BY_TAG, (tag_id, max(0, limit), max(0, offset)))
             total = tx.scalar("SELECT n_articles FROM tags WHERE id = ?", (tag_id,))
             return [article_brief(r) for r in rows], int(total or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from harness import MEMBER, OWNER, RunningBot, fixture_text
@@ -59,19 +60,19 @@ async def test_who_tags_search_article_delete(bot: RunningBot) -> None:
     second = article_number(await forward(bot, MEMBER, "forward_sanctions.txt", 777))
 
     latin = await ask(bot, MEMBER, "/who Tillerson")
-    assert "Рекс Тиллерсон" in latin and "«Две ведущие ядерные державы" in latin and f"#{first}" in latin
+    assert "Рекс Тиллерсон" in latin and "«Две ведущие ядерные державы" in latin and f"/article_{first}" in latin
     cyrillic = await ask(bot, OWNER, "/who Лаврова")
     assert cyrillic.startswith("Сергей Лавров") and "министр иностранных дел" in cyrillic
     typo = await ask(bot, OWNER, "/who Tilerson")
     assert typo.startswith("Рекс Тиллерсон")
 
     english = await ask(bot, MEMBER, "/tags sanctions")
-    assert "санкции" in english and f"#{second}" in english and f"#{first} " not in english
+    assert "санкции" in english and f"/article_{second}" in english and f"/article_{first} " not in english
     russian = await ask(bot, OWNER, "/tags санкций")
-    assert f"#{second}" in russian
+    assert f"/article_{second}" in russian
 
     found = await ask(bot, OWNER, "/search переговоры")
-    assert f"#{first}" in found
+    assert f"/article_{first}" in found
     raw = bot.api.texts(OWNER, raw=True)[-1]
     assert "<b>" in raw
 
@@ -80,8 +81,13 @@ async def test_who_tags_search_article_delete(bot: RunningBot) -> None:
 
     refused = await ask(bot, MEMBER, f"/delete {first}")
     assert "Only the member who added it or the owner" in refused
-    deleted = await ask(bot, OWNER, f"/delete {first}")
-    assert f"#{first}" in deleted
+    asked = await ask(bot, OWNER, f"/delete {first}")
+    assert f"#{first}" in asked
+    sent = bot.api.sent(OWNER)[-1]
+    markup = sent["reply_markup"]
+    confirm = (json.loads(markup) if isinstance(markup, str) else markup)["inline_keyboard"][0][0]
+    bot.api.press_button(OWNER, int(sent["message_id"]), OWNER, confirm["callback_data"])
+    await bot.api.wait_for(lambda: "удалена" in (bot.api.message(OWNER, int(sent["message_id"])) or {}).get("text", ""))
     gone = await ask(bot, MEMBER, "/who Tillerson")
     assert "Nobody like" in gone
     assert not bot.api.rejected

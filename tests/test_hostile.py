@@ -78,7 +78,7 @@ async def test_query_commands_take_any_argument(bot: RunningBot, command: str) -
     await survived(bot, articles=1)
     assert db_rows(bot, "SELECT count(*) FROM members") == [(2,)]
     # The library is intact and still searchable after the SQL and FTS fragments.
-    assert "#1" in await ask(bot, MEMBER, "/search Лавров")
+    assert "/article_1" in await ask(bot, MEMBER, "/search Лавров")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -57,8 +57,8 @@ async def test_claims_paginate_with_buttons_that_edit_the_message(bot: RunningBo
     first = await ask(bot, MEMBER, "/claims Lavrov")
     assert first.startswith("Claims by Сергей Лавров (23)")
     assert "Заявление номер 22" in first and "Заявление номер 12" not in first
-    (label, data, message_id), = buttons(bot, MEMBER)
-    assert label == "Next ›" and len(data.encode()) < 64
+    _, data, message_id = next(b for b in buttons(bot, MEMBER) if b[0] == "Next ›")
+    assert len(data.encode()) < 64
     bot.api.press_button(MEMBER, message_id, MEMBER, data)
     await bot.api.wait_for(lambda: "Заявление номер 12" in (bot.api.message(MEMBER, message_id) or {}).get("text", ""))
     edited = bot.api.message(MEMBER, message_id)
@@ -74,7 +74,7 @@ async def test_who_dossier_has_roles_counts_claims_and_co_mentions(bot: RunningB
     assert "Статей: 7" in dossier
     assert "«Заявление номер 6»" in dossier
     assert "Россия (7)" in dossier
-    label, data, _ = buttons(bot, OWNER)[0]
+    label, data, _ = buttons(bot, OWNER)[-1]
     assert label == "Все заявления (7)" and data.startswith("cl:")
 
 
@@ -118,7 +118,7 @@ async def test_full_text_button_pages_through_a_long_article(bot: RunningBot) ->
         f"Абзац {i}: эксперты продолжают обсуждать последствия решения." for i in range(150))
     bot.api.forward_from_channel(MEMBER, long_text, channel_id=CHANNEL, channel_title="Европа", message_id=42)
     await bot.api.wait_for_messages(MEMBER, 1, timeout=20)
-    (label, data, message_id), = buttons(bot, MEMBER)
+    label, data, message_id = buttons(bot, MEMBER)[-1]
     assert label == "Full text"
     bot.api.press_button(MEMBER, message_id, MEMBER, data)
     texts = await bot.api.wait_for_messages(MEMBER, 2)

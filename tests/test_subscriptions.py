@@ -244,7 +244,7 @@ async def test_ambiguous_target_asks_with_buttons_and_keeps_the_filters(bot: Run
     api.press_button(OWNER, question["message_id"], OWNER, choice)
     await api.wait_for(lambda: "Подписка оформлена" in api.texts(OWNER)[-1], 10)
     confirmation = api.texts(OWNER)[-1]
-    assert "Евросоюз" in confirmation and "только вместе с #санкции" in confirmation
+    assert "Евросоюз" in confirmation and "если в статье есть и это: #санкции" in confirmation
     (sub,) = await bot.services.storage.list_subscriptions(OWNER)
     assert sub.label == "Евросоюз" and [r.kind for r in sub.include] == ["tag"]
 

@@ -75,6 +75,8 @@ async def _check_host(url: str, policy: FetchPolicy) -> _Target:
         return _Target(url, None, parts.hostname, port)
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise ExtractError("no_such_host") from None
     except (OSError, UnicodeError):
         raise ExtractError("unreachable") from None
     addresses = []
@@ -112,6 +114,16 @@ async def _fetch(url: str, policy: FetchPolicy) -> tuple[str, bytes, str]:
     raise ExtractError("too_many_redirects")
 
 
+def _refused(exc: BaseException) -> bool:
+    """Whether a connection failed because nothing listens there (ECONNREFUSED)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError) or "refused" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 async def fetch_article(url: str, policy: FetchPolicy) -> tuple[str, str]:
     """Return (final url, article text); ExtractError with a reason key otherwise."""
     try:
@@ -122,6 +134,8 @@ async def fetch_article(url: str, policy: FetchPolicy) -> tuple[str, str]:
         raise ExtractError("timeout") from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError):
         raise ExtractError("bad_url") from None
+    except httpx.ConnectError as exc:
+        raise ExtractError("refused" if _refused(exc) else "unreachable") from None
     except httpx.HTTPError:
         raise ExtractError("unreachable") from None
     if content_type and not any(t in content_type for t in ("html", "text", "xml")):

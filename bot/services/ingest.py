@@ -169,6 +169,10 @@ class Ingest:
             final_url, text = await fetch_article(url, self.fetch_policy)
         except ExtractError as exc:
             return IngestOutcome("refused", reason=f"extract_{exc.reason}")
+        # A page whose main text is shorter than a pasted article would need to be (menus, a
+        # login wall) is no article.
+        if refusal(text, "paste") is not None:
+            return IngestOutcome("refused", reason="extract_no_article")
         return await self.submit(provenance.article(text, kind="link", url=final_url))
 
     async def document(self, file_name: str | None, mime_type: str | None, size: int | None,
