@@ -43,6 +43,7 @@ COMMANDS: tuple[Command, ...] = (
             "articles from an outlet (original or retelling)"),
     Command("article", "N", "карточка статьи N", "card of article N"),
     Command("stats", "", "статистика библиотеки", "library statistics"),
+    Command("export", "[json|csv] [ПЕРИОД]", "выгрузить библиотеку файлом", "the library as a file", menu=False),
     Command("delete", "N", "удалить статью N", "delete article N", menu=False),
     Command("subscribe", "ЦЕЛЬ", "подписаться на тег или человека", "subscribe to a tag or an actor"),
     Command("unsubscribe", "ЦЕЛЬ", "отменить подписку", "unsubscribe"),
@@ -60,7 +61,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("unmerge", "ИМЯ", "отменить объединение", "undo a merge", menu=False),
 )
 
-_ARGS_EN = {"ИЗДАНИЕ": "OUTLET",
+_ARGS_EN = {"[json|csv] [ПЕРИОД]": "[json|csv] [PERIOD]", "ИЗДАНИЕ": "OUTLET",
             "ИМЯ": "NAME", "ИМЯ | ИМЯ": "NAME | NAME", "ТЕГ": "TAG", "ТЕКСТ": "TEXT", "ЦЕЛЬ": "TARGET", "ЧАСЫ": "HOURS",
             "daily|off|ЧЧ:ММ": "daily|off|HH:MM"}
 
@@ -220,6 +221,21 @@ TEXTS: dict[str, dict[Lang, str]] = {
               "<code>since:2017-09-01</code>, <code>until:2017-09-30</code> or a trailing <code>30d</code> "
               "filter by the article's date.",
     },
+    "export_usage": {
+        "ru": "Использование: <code>/export [json|csv] [ПЕРИОД]</code>, например <code>/export csv 30d</code> или "
+              "<code>/export since:2017-09-01 until:2017-09-30</code>.",
+        "en": "Usage: <code>/export [json|csv] [PERIOD]</code>, e.g. <code>/export csv 30d</code> or "
+              "<code>/export since:2017-09-01 until:2017-09-30</code>.",
+    },
+    "export_empty": {"ru": "За этот период статей нет — выгружать нечего.",
+                     "en": "No articles in that period: nothing to export."},
+    "export_too_big": {
+        "ru": "Выгрузка больше 50 МБ — столько Telegram не пропустит. Выберите период покороче "
+              "(<code>/export 30d</code>) или выгрузите на сервере: <code>python -m bot export PATH</code>.",
+        "en": "The export is over 50 MB, more than Telegram accepts. Pick a shorter period "
+              "(<code>/export 30d</code>) or export on the server: <code>python -m bot export PATH</code>.",
+    },
+    "export_caption": {"ru": "Библиотека Dossier: {what}", "en": "Dossier library: {what}"},
     "source_articles": {"ru": "<b>Источник: {name}</b> — {total}", "en": "<b>Outlet {name}</b>: {total}"},
     "source_none": {"ru": "Источника «{query}» в библиотеке нет. Известные источники:",
                     "en": "No outlet “{query}” in the library. The outlets it knows:"},

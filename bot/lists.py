@@ -32,6 +32,7 @@ from bot.keyboards import (
     pager,
 )
 from bot.render import esc, html, truncate
+from bot.services.exporting import ExportFile, ExportRequest
 from bot.services.extract import MAX_DOCUMENT_BYTES
 from bot.services.ingest import IngestOutcome
 from bot.services.library import Page
@@ -240,6 +241,16 @@ def source_choice(query: str, outlets: Sequence[tuple[str, int]], language: Lang
     parts.extend(html("• <code>/source {}</code> · {}", name, count_of(language, "article", n))
                  for name, n in outlets[:MAX_CONTEXT_BUTTONS * 2])
     return View(lines(*parts))
+
+
+def export_caption(made: ExportFile, request: ExportRequest, language: Lang) -> str:
+    """The caption under an exported file: how many articles, which period, zipped or not."""
+    parts = [count_of(language, "article", made.articles)]
+    if not request.period.open:
+        parts.append(cards.period_text(request.period, language))
+    if made.zipped:
+        parts.append("zip")
+    return str(t(language, "export_caption", what=" · ".join(parts)))
 
 
 def recent(page: Page[ArticleBrief], language: Lang) -> View:

@@ -23,7 +23,8 @@ async def backup(settings: Settings, path: Path) -> None:
     print(f"backup written to {path}")
 
 
-def _flat(item: dict[str, Any]) -> dict[str, Any]:
+def flat_row(item: dict[str, Any]) -> dict[str, Any]:
+    """One article of the export as a CSV row (lists joined into readable strings)."""
     row = {key: item.get(key) for key in CSV_FIELDS}
     row["actors"] = "; ".join(a.get("name", "") + (f" ({a['role']})" if a.get("role") else "")
                               for a in item.get("actors", []))
@@ -48,7 +49,7 @@ async def export(settings: Settings, target: str, fmt: str) -> None:
                 writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
                 writer.writeheader()
                 async for item in storage.export_articles():
-                    writer.writerow(_flat(item))
+                    writer.writerow(flat_row(item))
                     count += 1
             else:
                 out.write("[\n")

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.callbacks import ButtonKind
-from handlers import admin, articles, basic, feeds, gate, merge, queries, subscriptions
+from handlers import admin, articles, basic, exports, feeds, gate, merge, queries, subscriptions
 from handlers.common import Context
 
 #: Group -1 runs before all others: the access gate.
@@ -45,6 +45,7 @@ COMMANDS: dict[str, Handler] = {
     "source": queries.source,
     "recent": queries.recent,
     "stats": queries.stats,
+    "export": exports.export,
     "delete": queries.delete,
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,

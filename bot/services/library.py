@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 from analysis.keys import search_key, strip_case_ending
 from analysis.names import MAX_QUERY_CHARS as NAME_QUERY_CHARS
 from analysis.topics import Topic, load_topics
+from bot.services.exporting import Exporter, ExportFile, ExportRequest
 from bot.services.matching import ActorMatch, Matcher, TagMatch, tag_key
 from bot.services.questions import question_subject
 from storage.query import parse_period, parse_query
@@ -208,6 +209,10 @@ class Library:
 
     async def top_outlets(self, limit: int = TOP_TAGS) -> list[tuple[str, int]]:
         return (await self.storage.outlets())[:limit]
+
+    async def export(self, request: ExportRequest) -> ExportFile:
+        """The library (or a period of it) as a JSON or CSV file, built off the event loop."""
+        return await Exporter(self.storage).export(request)
 
     @staticmethod
     def search_needs_words(query: str) -> bool:
