@@ -97,7 +97,7 @@ async def test_filters_exclude_and_include(bot: RunningBot) -> None:
     await add_article(bot, MEMBER, "forward_sanctions.txt", "Обновление 2.")  # tagged германия too
     await settled(bot)
     assert not alerts(api, OWNER)
-    assert "только вместе" in await subscribe(bot, OWNER, "санкции +россия")
+    assert "если в статье есть и это: Россия" in await subscribe(bot, OWNER, "санкции +россия")
     await add_article(bot, MEMBER, "forward_sanctions.txt", "Обновление 3.")
     await api.wait_for(lambda: len(alerts(api, OWNER)) == 1, 10)
 

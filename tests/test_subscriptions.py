@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from telegram.error import RetryAfter
 from test_alerts import add_article, alerts, settled, subscribe
 
 from bot.alerts import RateLimiter, RateLimits, retry_after_seconds
+from bot.analyzer import Analyzer
 from bot.cards import alert_text
 from bot.services.matching import ActorMatch, TagMatch
 from bot.services.subscriptions import (
@@ -21,7 +23,8 @@ from bot.services.subscriptions import (
 )
 from storage.records import ActorBrief, MatchedTarget, OutboxRow, TagBrief
 
-from harness import MEMBER, OWNER, RunningBot
+from fakes.bot_api import FakeBotAPI
+from harness import MEMBER, OWNER, RunningBot, make_settings, run_bot
 
 GROUP = -1009876543210
 
@@ -160,7 +163,7 @@ async def test_list_and_unsubscribe_by_button_by_name_and_by_reply(bot: RunningB
     api = bot.api
     await add_article(bot, MEMBER, "forward_sanctions.txt")
     await subscribe(bot, OWNER, "санкции")
-    assert "уже подписан" in await subscribe(bot, OWNER, "sanctions")
+    assert "подписка у чата уже есть" in await subscribe(bot, OWNER, "sanctions")
     await subscribe(bot, OWNER, "Бербок")
     api.send_text(OWNER, "/subscriptions")
     await api.wait_for(lambda: "Подписки этого чата" in api.texts(OWNER)[-1], 10)
@@ -224,7 +227,7 @@ async def test_400_is_recorded_with_telegrams_description_and_not_retried(bot: R
 async def test_digest_command_validates_and_switches_back(bot: RunningBot) -> None:
     api = bot.api
     for text, expected in [("/digest 25:00", "Использование"), ("/digest 08:30 Mars/Base", "часового пояса"),
-                           ("/digest daily", "09:00 (UTC)"), ("/digest off", "выключена")]:
+                           ("/digest daily", "09:00 по часовому поясу UTC. Другой пояс"), ("/digest off", "выключена")]:
         before = len(api.texts(OWNER))
         api.send_text(OWNER, text)
         assert expected in (await api.wait_for_messages(OWNER, before + 1))[before]
@@ -268,3 +271,13 @@ async def test_group_upgraded_to_supergroup_keeps_its_subscriptions(bot: Running
     await add_article(bot, MEMBER, "forward_sanctions.txt", "Ещё одно обновление.")
     await api.wait_for(lambda: len(alerts(api, new_group)) == 2, 15, message="the next alert goes to the new id")
     assert not alerts(api, old_group)
+
+
+async def test_digest_without_a_zone_follows_default_timezone(fake_api: FakeBotAPI, tmp_path: Path,
+                                                              shared_analyzer: Analyzer) -> None:
+    fake_api.register_user(OWNER, first_name="Ольга", language_code="ru")
+    settings = make_settings(fake_api, tmp_path / "tz.db", DEFAULT_TIMEZONE="Europe/Moscow")
+    async with run_bot(fake_api, settings, shared_analyzer):
+        fake_api.send_text(OWNER, "/digest 09:00")
+        (answer,) = await fake_api.wait_for_messages(OWNER, 1)
+        assert "09:00 по часовому поясу Europe/Moscow" in answer and "/digest 09:00 Europe/Moscow" in answer
