@@ -115,6 +115,7 @@ async def generate(path: Path, n: int, seed: int = 7) -> None:
     from storage.repository import Storage
 
     rnd = random.Random(seed)
+    dates = random.Random(seed + 1)  # its own stream: the actors and tags drawn stay as they were
     people = make_people(max(1000, n // 5), rnd)
     orgs = make_orgs(max(200, n // 50), rnd)
     tags = make_tags(max(100, n // 200), rnd)
@@ -135,8 +136,11 @@ async def generate(path: Path, n: int, seed: int = 7) -> None:
             title = f"{names[0].split()[-1]}: {' '.join(words[:6])}"
             body = " ".join(words[6:])
             text = f"{title}\n\n{', '.join(names)} в городе {place}. {body}. Выпуск {i}."
+            # The imported post's own date: up to three days before it was filed, as archives are.
+            posted = base_ts + i * 600 - dates.randint(0, 3 * 86400)
             article_id, created = await storage.add_article(NewArticle(
                 text=text, origin_kind="import", added_by=None, added_at=base_ts + i * 600, origin_chat_title="bench",
+                origin_date=posted,
             ))
             if not created:
                 continue

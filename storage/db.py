@@ -34,7 +34,8 @@ __all__ = ["Database", "Params", "Row", "Tx", "json_list", "now_or", "record"]
 _URL_PREFIX = "sqlite:///"
 _READERS = 2
 
-Params = Sequence[Any]
+#: Positional (``?``) or named (``:name``) parameters, as sqlite3 takes them.
+Params = Sequence[Any] | Mapping[str, Any]
 #: The row type aggregate modules see; never returned out of storage/.
 Row = sqlite3.Row
 

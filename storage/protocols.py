@@ -31,7 +31,9 @@ from storage.records import (
     ArticleRow,
     ChatSettings,
     ClaimRow,
+    EgoRows,
     Feed,
+    LibraryRows,
     LibraryStats,
     Member,
     MemberRole,
@@ -40,10 +42,12 @@ from storage.records import (
     OutboxRow,
     Period,
     SearchHit,
+    Span,
     SubscriptionCandidate,
     SubscriptionRow,
     TagBrief,
     TagKeys,
+    TargetDates,
     TargetKind,
     TargetRef,
 )
@@ -292,6 +296,18 @@ class MergeStore(Protocol):
     async def merged_into(self, actor_id: int) -> int | None: ...
 
 
+class ChartStore(Protocol):
+    """The numbers behind /graph and /trend, by the articles' own dates (read-only)."""
+
+    async def ego_network(self, actor_id: int, span: Span | None, limit: int) -> EgoRows: ...
+    async def library_network(self, span: Span | None, limit: int, window: int) -> LibraryRows: ...
+    async def daily_counts(self, kind: TargetKind, target_id: int, span: Span) -> dict[int, int]: ...
+    async def target_dates(self, kind: TargetKind, target_id: int) -> TargetDates: ...
+    async def targets_articles(self, refs: Sequence[TargetRef]) -> tuple[int, int]: ...
+    async def library_dates(self) -> TargetDates: ...
+    async def explain(self, name: str) -> list[str]: ...
+
+
 class Backend(Protocol):
     """One database: every aggregate, the write generation, and close()."""
 
@@ -308,6 +324,7 @@ class Backend(Protocol):
     imports: ImportStore
     maintenance: MaintenanceStore
     merges: MergeStore
+    charts: ChartStore
 
     @property
     def generation(self) -> int: ...

@@ -474,3 +474,55 @@ class Period:
         if ts is None:
             return self.open
         return (self.since is None or ts >= self.since) and (self.until is None or ts <= self.until)
+
+
+# ------------------------------------------------------------------------------------ pictures
+
+#: A span of the articles' own dates in unix seconds, ``start <= published_at < end``.
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorCount:
+    """An actor of a network with the number of articles behind it (shared with the centre for an
+    actor's network, in the window for the library-wide one)."""
+
+    actor_id: int
+    name: str
+    kind: str
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class EgoRows:
+    """An actor's network as stored: the centre's article count, its most co-mentioned actors,
+    the pairs among them (counted in the centre's articles), every node's article count."""
+
+    center_articles: int
+    neighbours: list[ActorCount]
+    pairs: dict[tuple[int, int], int]
+    sizes: dict[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRows:
+    """The library-wide network: the most mentioned actors of the window and their pairs."""
+
+    articles: int  # articles the network was counted in (at most the window)
+    total: int  # articles in the span (or the library)
+    actors: list[ActorCount]
+    pairs: dict[tuple[int, int], int]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetDates:
+    """When a target's (or the library's) dated articles start and end, and how many are undated."""
+
+    first: int | None
+    last: int | None
+    dated: int
+    total: int
+
+    @property
+    def undated(self) -> int:
+        return self.total - self.dated

@@ -75,6 +75,7 @@ class Storage:
         self.imports = backend.imports
         self.maintenance = backend.maintenance
         self.merges = backend.merges
+        self.charts = backend.charts
 
     # ---------------------------------------------------------------- lifecycle
 

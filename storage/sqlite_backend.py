@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.actors import SqliteActors
 from storage.articles import SqliteArticles
+from storage.charts import SqliteCharts
 from storage.db import Database
 from storage.feeds import SqliteFeeds
 from storage.imports import SqliteImports
@@ -17,6 +18,7 @@ from storage.outbox import SqliteOutbox
 from storage.protocols import (
     ActorStore,
     ArticleStore,
+    ChartStore,
     ChatStore,
     FeedStore,
     ImportStore,
@@ -53,6 +55,7 @@ class SqliteBackend:
         self.imports: ImportStore = SqliteImports(db)
         self.maintenance: MaintenanceStore = SqliteMaintenance(db)
         self.merges: MergeStore = SqliteMerges(db)
+        self.charts: ChartStore = SqliteCharts(db)
 
     @classmethod
     async def open(cls, database_url: str, *, migrations_dir: Path | None = None) -> SqliteBackend:

@@ -36,6 +36,7 @@ from aiohttp import web
 from . import updates as U
 from .errors import ApiError, Origin, bad_request
 from .html_check import ParsedText, check_caption, check_message_text
+from .photo_check import check_photo, photo_sizes
 
 JSON = dict[str, Any]
 Handler = Callable[[JSON, dict[str, "Upload"]], Awaitable[Any]]
@@ -1428,14 +1429,17 @@ class FakeBotAPI:
         markup = self._check_reply_markup(params.get("reply_markup"))
         caption = self._caption(params)
         chat = self._resolve_chat(params.get("chat_id"))
+        uploaded = params.get("photo") is None or str(params.get("photo")).startswith("attach://")
         stored = self._media_file(params, files, "photo", "photo")
+        # An upload is checked as Telegram checks it; a file_id re-sends a photo Telegram already has.
+        width, height = check_photo(stored.content) if uploaded else (1280, 853)
         params["photo"] = _describe_file(params.get("photo"), stored)
         self._check_can_write(chat)
         reply = self._reply_to(chat, params)
         return self._public(
             self._bot_message(
                 chat,
-                photo=U.photo_sizes_json(stored.file_id, stored.file_unique_id, len(stored.content)),
+                photo=photo_sizes(stored.file_id, stored.file_unique_id, width, height, len(stored.content)),
                 caption=caption.text if caption else None,
                 caption_entities=(caption.entities or None) if caption else None,
                 reply_markup=markup,
