@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console|analyze|backup|export|import]`."""
+"""Command line: `python -m bot [run|console|analyze|backup|export|import|chart]`."""
 
 from __future__ import annotations
 
@@ -50,6 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--workers", type=int, default=None, metavar="N",
                      help="analysis processes (default ANALYSIS_WORKERS; 0 analyses in this process)")
     imp.set_defaults(func=_import)
+    chart = sub.add_parser("chart", help="draw /graph or /trend into a PNG file (for scripts)")
+    chart.add_argument("kind", choices=["graph", "trend"])
+    chart.add_argument("words", nargs="*", metavar="TARGET",
+                       help="graph: a name (none: the whole library); trend: up to four tags or names, "
+                            "comma-separated if a name has several words; a period may end it (30d, 2017)")
+    chart.add_argument("--out", type=Path, default=None, metavar="FILE.png",
+                       help="where to write the picture (default: charts/ beside the database)")
+    chart.add_argument("--full-size", action="store_true", help="2048 px wide instead of 1280")
+    chart.add_argument("--lang", choices=["ru", "en"], default="ru" if os.environ.get("LANG", "").startswith("ru")
+                       else "en", help="language of the titles")
+    chart.set_defaults(func=_chart)
     return parser
 
 
@@ -86,6 +97,13 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     log.info("starting long polling against %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=None, drop_pending_updates=False)
     return 0
+
+
+def _chart(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging("WARNING")
+    from bot.chart_cli import run_chart
+
+    return asyncio.run(run_chart(settings, args.kind, args.words, args.out, args.lang, full_size=args.full_size))
 
 
 def _console(settings: Settings, args: argparse.Namespace) -> int:
