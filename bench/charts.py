@@ -72,7 +72,7 @@ async def measure(path: Path, repeat: int, series: int) -> int:
     from bot.charts.renderer import Renderer
     from bot.services.charts import ChartOutcome, Charts
     from bot.services.matching import Matcher
-    from storage.charts import CHART_QUERIES, EXPLAIN_PARAMS
+    from storage.charts import CHART_QUERIES
     from storage.repository import Storage
 
     async with Storage.open(f"sqlite:///{path}") as storage:
@@ -148,17 +148,14 @@ async def measure(path: Path, repeat: int, series: int) -> int:
 
         print("\nEXPLAIN QUERY PLAN of the chart queries:")
         scans = []
-        async with storage.snapshot() as conn:
-            for name, sql in CHART_QUERIES.items():
-                params = {k: v for k, v in EXPLAIN_PARAMS.items() if f":{k}" in sql}
-                async with conn.execute("EXPLAIN QUERY PLAN " + sql, params) as cur:
-                    lines = [str(r[3]) for r in await cur.fetchall()]
-                print(f"-- {name}")
-                for line in lines:
-                    print(f"   {line}")
-                    if line.startswith("SCAN ") and " USING " not in line and not line.startswith(
-                            ("SCAN json_each", "SCAN w", "SCAN u", "SCAN CONSTANT")):
-                        scans.append(f"{name}: {line}")
+        for name in CHART_QUERIES:
+            lines = await storage.charts.explain(name)
+            print(f"-- {name}")
+            for line in lines:
+                print(f"   {line}")
+                if line.startswith("SCAN ") and " USING " not in line and not line.startswith(
+                        ("SCAN json_each", "SCAN w", "SCAN u", "SCAN CONSTANT")):
+                    scans.append(f"{name}: {line}")
         print("\nfull-table scans:", "none" if not scans else "; ".join(scans))
         ok &= not scans
         await charts.close()

@@ -43,7 +43,7 @@ LIMIT ? OFFSET ?
 ARTICLE_COLUMNS = """
 id, text, text_hash, title, source, via, lead, summary_json, language, truncated, origin_kind,
 origin_chat_id, origin_chat_title, origin_chat_username, origin_message_id, origin_date, url,
-added_by, added_chat_id, added_message_id, added_at, analyzed_at, status, error
+added_by, added_chat_id, added_message_id, added_at, analyzed_at, status, error, published_at
 """
 
 
@@ -97,8 +97,8 @@ def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[
     _, article_id = tx.run(
         """INSERT INTO articles (text, text_hash, title, origin_kind, origin_chat_id,
                origin_chat_title, origin_chat_username, origin_message_id, origin_date, url,
-               added_by, added_chat_id, added_message_id, added_at, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')""",
+               added_by, added_chat_id, added_message_id, added_at, published_at, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')""",
         (
             article.text,
             text_hash,
@@ -114,6 +114,7 @@ def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[
             article.added_chat_id,
             article.added_message_id,
             article.added_at,
+            article.published_at,
         ),
     )
     assert article_id is not None

@@ -44,6 +44,9 @@ class NewArticle:
     origin_date: int | None = None
     url: str | None = None
     title: str | None = None
+    #: The article's own date when the writer knows it better than ``origin_date`` (a link's page
+    #: date); None takes ``origin_date`` (migration 007's trigger).
+    published_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,9 @@ class ArticleRow:
     analyzed_at: int | None
     status: ArticleStatus
     error: str | None
+    #: When the article itself appeared (the post's date, a link's page date); None for a pasted
+    #: text or a document. Timelines use it; ``added_at`` is only when it was filed.
+    published_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from bot.charts.series import day_number
 from bot.period import Period
 from bot.services.charts import NEIGHBOURS, Charts, GraphChart, Thin, TrendChart
 from bot.services.matching import Matcher
-from storage.records import TargetRef
+from storage.records import NewArticle, TargetRef
 from storage.repository import Storage
 
 from charts_world import CENTER, FIRST_DAY, KINDS, TODAY, Planned, build, plan
@@ -184,3 +184,21 @@ async def test_published_at_comes_from_the_posts_own_date(world: tuple[Storage, 
             assert published is None
         else:
             assert day_number(p.day) == published // 86400 and published < added
+
+
+async def test_an_explicit_page_date_wins_and_the_card_can_read_it(tmp_path: Path) -> None:
+    async with Storage.open(f"sqlite:///{tmp_path / 'dates.db'}") as storage:
+        link, _ = await storage.add_article(NewArticle(
+            text="Страница со своей датой. " * 10, origin_kind="link", added_by=1, added_at=2_000_000_000,
+            url="https://example.org/a", published_at=1_500_000_000))
+        post, _ = await storage.add_article(NewArticle(
+            text="Пост канала со своей датой. " * 10, origin_kind="channel", added_by=1, added_at=2_000_000_000,
+            origin_date=1_400_000_000))
+        paste, _ = await storage.add_article(NewArticle(
+            text="Вставленный текст без даты. " * 10, origin_kind="paste", added_by=1, added_at=2_000_000_000))
+        dates = {}
+        for article_id in (link, post, paste):
+            full = await storage.get_article(article_id)
+            assert full is not None
+            dates[article_id] = full.article.published_at
+        assert dates == {link: 1_500_000_000, post: 1_400_000_000, paste: None}
