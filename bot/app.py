@@ -23,11 +23,13 @@ from bot import cards
 from bot.alerts import AlertSender, sending_bot
 from bot.analyzer import Analyzer
 from bot.background import start_background
+from bot.charts.renderer import Renderer
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotData
 from bot.i18n import COMMANDS
 from bot.inbox import DurableApplication, InboxRequest
 from bot.services.access import AccessControl
+from bot.services.charts import Charts
 from bot.services.container import Services
 from bot.services.feeds import Feeds
 from bot.services.fetch import FetchPolicy
@@ -98,6 +100,8 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
         await access.seed(settings.allowed_user_ids)
         alerts = AlertSender(storage, bot)
         library = Library(storage)
+        charts = Charts(storage, library.matcher, Renderer(1))
+        stack.push_async_callback(charts.close)
         fetch_policy = FetchPolicy(timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
                                    allow_private=settings.fetch_allow_private)
         yield Services(
@@ -112,6 +116,7 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
             subscriptions=Subscriptions(storage, library.matcher, release=alerts.release),
             alerts=alerts,
             merging=Merging(storage, library.matcher),
+            charts=charts,
             command_rate=SlidingWindow(COMMAND_WINDOW),
         )
 

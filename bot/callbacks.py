@@ -98,7 +98,14 @@ PICK_ACTOR = ButtonKind("sub:a", 2)  # actor id, same
 UNSUBSCRIBE = ButtonKind("uns", 1)  # subscription id
 RESUME = ButtonKind("resume", 0)
 SUB_TOPIC = ButtonKind("sub:p", 1)  # subscribe to a lexicon topic (its position), maybe before any article
+# Picture buttons (handlers/charts.py); arguments from bot.charts.request.to_args
+GRAPH = ButtonKind("gr", 3)  # actor id (0: the whole library), period first day, last day (YYYYMMDD, 0: none)
+GRAPH_FILE = ButtonKind("grf", 3)  # the same, as a full-size file
+TREND = ButtonKind("tr", 3)  # one target (2 * id + 1 for an actor, 2 * id for a tag), period first, last day
+TREND_FILE = ButtonKind("trf", 3)  # the same, as a full-size file
+SAVED_CHART = ButtonKind("chs", 2)  # a trend of several targets remembered in chat_data by number; 1: as a file
 
 ALL_KINDS: tuple[ButtonKind, ...] = (WHO, TOP_ACTORS, CLAIMS, TAG, TAG_PERIOD, RECENT, SEARCH, SOURCE, CARD,
                                      FULL_TEXT, CARD_ACTORS, CARD_CLAIMS, CARD_BACK, DELETE, DELETE_CANCEL,
-                                     PICK_TAG, PICK_ACTOR, UNSUBSCRIBE, RESUME, TOPIC, SUB_TOPIC)
+                                     PICK_TAG, PICK_ACTOR, UNSUBSCRIBE, RESUME, TOPIC, SUB_TOPIC,
+                                     GRAPH, GRAPH_FILE, TREND, TREND_FILE, SAVED_CHART)

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -50,10 +51,13 @@ def marked(html_text: str, *, tty: bool) -> str:
 class ConsoleRequest(BaseRequest):
     """Answers the Bot API calls the bot makes, printing the messages it sends."""
 
-    def __init__(self, user: dict[str, Any], write: Callable[[str], None] = print, *, tty: bool = False) -> None:
+    def __init__(self, user: dict[str, Any], write: Callable[[str], None] = print, *, tty: bool = False,
+                 files: Path | None = None) -> None:
         self.user = user
         self.write = write
         self.tty = tty
+        #: Where pictures and files the bot sends are saved (the charts folder); None: not saved.
+        self.files = files
         self.buttons: list[str] = []
         self._ids = itertools.count(1)
 
@@ -93,10 +97,31 @@ class ConsoleRequest(BaseRequest):
         elif api in ("sendMessage", "editMessageText"):
             self._show(str(params.get("text", "")), params.get("reply_markup"))
             result = self._message(int(str(params.get("chat_id", self.user["id"]))), str(params.get("text", "")))
-        elif api == "sendDocument":
-            self.write("[document]")
+        elif api in ("sendPhoto", "sendDocument"):
+            self._show(str(params.get("caption") or ""), params.get("reply_markup"))
+            saved = self._save(request_data)
+            self.write(f"[{'picture' if api == 'sendPhoto' else 'file'} saved: {saved}]" if saved else "[document]")
             result = self._message(int(str(params.get("chat_id", self.user["id"]))))
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _save(self, request_data: RequestData | None) -> Path | None:
+        """Write an uploaded picture or file under the charts folder; its path, or None."""
+        if request_data is None or self.files is None:
+            return None
+        for name, content in request_data.multipart_data.items():
+            filename, data = str(content[0] or name), content[1]
+            if not isinstance(data, bytes):
+                continue
+            self.files.mkdir(parents=True, exist_ok=True)
+            stem, _, suffix = Path(filename).name.rpartition(".")
+            path = self.files / f"{stem or 'file'}-{time.strftime('%Y%m%d-%H%M%S')}.{suffix or 'bin'}"
+            n = 2
+            while path.exists():
+                path = self.files / f"{stem or 'file'}-{time.strftime('%Y%m%d-%H%M%S')}-{n}.{suffix or 'bin'}"
+                n += 1
+            path.write_bytes(data)
+            return path
+        return None
 
     def _show(self, html_text: str, markup: Any) -> None:
         self.write("")
@@ -174,7 +199,9 @@ async def run_console(settings: Settings, *, language: str = "ru", lines: Any = 
     user_id = settings.allowed_user_ids[0] if settings.allowed_user_ids else 1
     user = {"id": user_id, "is_bot": False, "first_name": "Console", "language_code": language}
     interactive = lines is None and sys.stdin.isatty()
-    request = ConsoleRequest(user, tty=sys.stdout.isatty())
+    from bot.chart_cli import charts_dir
+
+    request = ConsoleRequest(user, tty=sys.stdout.isatty(), files=charts_dir(settings))
     application = build_application(settings, CONSOLE_TOKEN, request=request)
     await application.initialize()
     if application.post_init is not None:

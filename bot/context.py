@@ -15,6 +15,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.analyzer import Analyzer
 from bot.background import Background
+from bot.charts.request import ChartRequest
 from bot.config import Settings
 from bot.inbox import InboxRequest
 from bot.services.container import Services
@@ -56,6 +57,16 @@ class ChatData:
     last_source: str | None = None
     #: Pending /subscribe filters by their number in the pick buttons.
     picks: dict[int, PendingFilters] = field(default_factory=dict)
+    #: Trends of several targets under their photos' buttons (four ids and a period do not fit
+    #: in 64 bytes of callback data); the oldest beyond MAX_PENDING_PICKS are forgotten.
+    charts: dict[int, ChartRequest] = field(default_factory=dict)
+
+    def remember_chart(self, request: ChartRequest) -> int:
+        number = (max(self.charts) + 1) % 1000 if self.charts else 0
+        self.charts[number] = request
+        while len(self.charts) > MAX_PENDING_PICKS:
+            del self.charts[min(self.charts)]
+        return number
 
     def remember_pick(self, filters: PendingFilters) -> int:
         """Keep ``filters`` under a small number for the buttons; the oldest beyond the cap go."""

@@ -44,6 +44,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("article", "N", "карточка статьи N", "card of article N"),
     Command("stats", "", "статистика библиотеки", "library statistics"),
     Command("export", "[json|csv] [ПЕРИОД]", "выгрузить библиотеку файлом", "the library as a file", menu=False),
+    Command("graph", "ИМЯ [ПЕРИОД]", "картинка связей: кто с кем упоминается",
+            "picture: who is mentioned with whom"),
+    Command("trend", "ЦЕЛЬ [ПЕРИОД]", "график: статей в день или неделю", "chart: articles per day or week"),
     Command("delete", "N", "удалить статью N", "delete article N", menu=False),
     Command("subscribe", "ЦЕЛЬ", "подписаться на тег или человека", "subscribe to a tag or an actor"),
     Command("unsubscribe", "ЦЕЛЬ", "отменить подписку", "unsubscribe"),
@@ -63,6 +66,7 @@ COMMANDS: tuple[Command, ...] = (
 
 _ARGS_EN = {"[json|csv] [ПЕРИОД]": "[json|csv] [PERIOD]", "ИЗДАНИЕ": "OUTLET",
             "ИМЯ": "NAME", "ИМЯ | ИМЯ": "NAME | NAME", "ТЕГ": "TAG", "ТЕКСТ": "TEXT", "ЦЕЛЬ": "TARGET", "ЧАСЫ": "HOURS",
+            "ИМЯ [ПЕРИОД]": "NAME [PERIOD]", "ЦЕЛЬ [ПЕРИОД]": "TARGET [PERIOD]",
             "daily|off|ЧЧ:ММ": "daily|off|HH:MM"}
 
 TEXTS: dict[str, dict[Lang, str]] = {

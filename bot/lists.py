@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton
 from analysis.names import MAX_QUERY_CHARS
 from analysis.topics import Topic
 from bot import callbacks, cards
+from bot.charts import captions as chart_views
 from bot.i18n import Lang, count_of, plain, t
 from bot.keyboards import (
     LABEL_CHARS,
@@ -133,6 +134,7 @@ def dossier(d: ActorDossier, language: Lang) -> View:
     rows = open_buttons([b.id for b in d.latest_articles])
     if d.claims_total > len(d.claims):
         rows.append([button(plain(language, "all_claims", total=d.claims_total), callbacks.CLAIMS, d.actor.id, 0)])
+    rows.append(chart_views.actor_buttons(d.actor.id, language))
     return View(cards.dossier(d, language), markup(rows))
 
 
@@ -212,6 +214,7 @@ def tag_page(tag: TagBrief, page: Page[ArticleBrief], language: Lang, period: Pe
     else:
         buttons = pager(page, language, callbacks.TAG, tag.id)
     text = lines(head, *(cards.article_line(a, language) for a in page.items))
+    buttons = [*buttons, *chart_views.tag_buttons(tag.id, language)]
     return with_open_buttons(text, [a.id for a in page.items], buttons)
 
 

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.callbacks import ButtonKind
-from handlers import admin, articles, basic, exports, feeds, gate, merge, queries, subscriptions
+from handlers import admin, articles, basic, charts, exports, feeds, gate, merge, queries, subscriptions
 from handlers.common import Context
 
 #: Group -1 runs before all others: the access gate.
@@ -60,6 +60,8 @@ COMMANDS: dict[str, Handler] = {
     "members": admin.members,
     "merge": merge.merge,
     "unmerge": merge.unmerge,
+    "graph": charts.graph,
+    "trend": charts.trend,
 }
 
 BUTTONS: dict[ButtonKind, Handler] = {
@@ -84,6 +86,11 @@ BUTTONS: dict[ButtonKind, Handler] = {
     callbacks.RESUME: subscriptions.resume_button,
     callbacks.TOPIC: queries.topic_button,
     callbacks.SUB_TOPIC: subscriptions.subscribe_topic_button,
+    callbacks.GRAPH: charts.graph_button,
+    callbacks.GRAPH_FILE: charts.graph_file_button,
+    callbacks.TREND: charts.trend_button,
+    callbacks.TREND_FILE: charts.trend_file_button,
+    callbacks.SAVED_CHART: charts.saved_chart_button,
 }
 
 

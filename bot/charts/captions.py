@@ -6,10 +6,19 @@ limit however long the names are (each is cut, and the list of neighbours goes f
 
 from __future__ import annotations
 
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from analysis.keys import search_key
+from bot import callbacks
 from bot.charts.data import Lang
+from bot.charts.request import ChartKind, ChartRequest, to_args
 from bot.charts.words import articles, period_text
+from bot.keyboards import LABEL_CHARS, View, button, markup
 from bot.render import esc, truncate
 from bot.services.charts import ChartOutcome, GraphChart, TrendChart
+from storage.records import TargetRef
 
 #: Telegram's caption limit is 1,024 characters after entity parsing; stay clearly below it.
 CAPTION_LIMIT = 1000
@@ -72,6 +81,8 @@ _T: dict[str, dict[Lang, str]] = {
     "failed": {"ru": "Не получилось нарисовать картинку. Попробуйте ещё раз.",
                "en": "Couldn't draw the picture this time. Please try again."},
     "in_period": {"ru": "за {period}", "en": "in {period}"},
+    "expired": {"ru": "Эта кнопка устарела: отправьте команду заново.",
+                "en": "This button has expired: please send the command again."},
     "all_time": {"ru": "за всё время", "en": "in the whole library"},
 }
 
@@ -146,5 +157,72 @@ def reply(outcome: ChartOutcome, kind: str, lang: Lang) -> str:
     return _T[key][lang].format(names=esc(names), count=esc(count), period_in=_period_in(outcome, lang))
 
 
-def button_label(key: str, lang: Lang) -> str:
-    return _T[key][lang]
+
+
+def expired(lang: Lang) -> View:
+    return View(_T["expired"][lang])
+
+
+def _kind_buttons(request: ChartRequest) -> tuple[callbacks.ButtonKind, callbacks.ButtonKind]:
+    if request.kind == "graph":
+        return callbacks.GRAPH, callbacks.GRAPH_FILE
+    return callbacks.TREND, callbacks.TREND_FILE
+
+
+def photo_keyboard(request: ChartRequest, lang: Lang, saved: int | None = None) -> InlineKeyboardMarkup | None:
+    """Under a photo: the same picture as a full-size file (Telegram shrinks and recompresses photos).
+    ``saved``: the number the chat remembers a several-target trend under (see `needs_saving`)."""
+    args = to_args(request)
+    if args is None:
+        if saved is None:
+            return None
+        return markup([[button(_T["as_file"][lang], callbacks.SAVED_CHART, saved, 1)]])
+    _, as_file = _kind_buttons(request)
+    return markup([[button(_T["as_file"][lang], as_file, *args)]])
+
+
+def needs_saving(request: ChartRequest) -> bool:
+    """Whether the buttons under this picture need the request remembered by the chat."""
+    return to_args(request) is None
+
+
+def file_name(chart: GraphChart | TrendChart) -> str:
+    """`graph-sergej-lavrov.png`: Latin letters, so every client and file system takes it."""
+    kind = "graph" if isinstance(chart, GraphChart) else "trend"
+    names = chart.center or "library" if isinstance(chart, GraphChart) else "-".join(t.name for t in chart.targets)
+    slug = re.sub(r"[^a-z0-9]+", "-", search_key(names).lower()).strip("-")[:48]
+    return f"{kind}-{slug or 'chart'}.png"
+
+
+def no_picture(outcome: ChartOutcome, kind: ChartKind, lang: Lang) -> View:
+    """The text answer, with a button per candidate when the name was ambiguous or misspelt."""
+    text = reply(outcome, kind, lang)
+    rows: list[list[InlineKeyboardButton]] = []
+    for candidate in outcome.candidates:
+        if kind == "graph" and candidate.kind != "actor":
+            continue
+        request = ChartRequest(kind, (candidate.ref,), outcome.period)
+        args = to_args(request)
+        if args is not None:
+            plain, _ = _kind_buttons(request)
+            rows.append([button(truncate(candidate.label, LABEL_CHARS), plain, *args)])
+    return View(text, markup(rows))
+
+
+def actor_buttons(actor_id: int, lang: Lang) -> list[InlineKeyboardButton]:
+    """Under a dossier: its network and its timeline."""
+    target = (TargetRef("actor", actor_id),)
+    return [button(_T["graph_button"][lang], callbacks.GRAPH, actor_id, 0, 0),
+            button(_T["trend_button"][lang], callbacks.TREND, *_single(ChartRequest("trend", target)))]
+
+
+def _single(request: ChartRequest) -> tuple[int, int, int]:
+    args = to_args(request)
+    assert args is not None  # one target always fits
+    return args
+
+
+def tag_buttons(tag_id: int, lang: Lang) -> list[InlineKeyboardButton]:
+    """Under a tag's articles: its timeline."""
+    request = ChartRequest("trend", (TargetRef("tag", tag_id),))
+    return [button(_T["trend_button"][lang], callbacks.TREND, *_single(request))]

@@ -1,32 +1,26 @@
 """A picture's query as a value: what a button or "as a file" needs to draw it again.
 
-Encoded into callback data (`ch:g:a12:20170901-20171231`) so a button works after a restart and
-holds no server-side state; the encoding stays under Telegram's 64-byte limit for the largest
-request (four targets with seven-digit ids and a period).
+Buttons carry it as plain integers (the one callback codec, `bot.callbacks`, takes at most three
+18-digit integers per button): a network is (actor id or 0 for the whole library, first day, last
+day), a one-target timeline (target, first day, last day) with the target as ``2 * id + 1`` for an
+actor and ``2 * id`` for a tag, and days as YYYYMMDD (0, 0: no period). Such a button works after a
+restart and holds no server-side state. A timeline of several targets does not fit: its buttons
+carry the number under which the chat remembers the request (`bot.context.ChatData.charts`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from bot.period import Period
-from storage.records import TargetKind, TargetRef
+from storage.records import TargetRef
 
 ChartKind = Literal["graph", "trend"]
 
 #: At most this many series on one timeline (more lines cannot be told apart).
 MAX_TARGETS = 4
-
-PREFIX = "ch"
-_KIND_CODE = {"graph": "g", "trend": "t"}
-_CODE_KIND: dict[str, ChartKind] = {"g": "graph", "t": "trend"}
-_REF_CODE: dict[TargetKind, str] = {"actor": "a", "tag": "t"}
-_CODE_REF: dict[str, TargetKind] = {"a": "actor", "t": "tag"}
-_DATA = re.compile(r"^ch:(?P<mode>[pf]):(?P<kind>[gt]):(?P<refs>[at0-9.]*):(?P<period>\d{8}-\d{8}|-)$")
-_REF = re.compile(r"^([at])(\d{1,12})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,42 +31,48 @@ class ChartRequest:
     period: Period | None = None
 
 
-def encode(request: ChartRequest, *, as_file: bool = False) -> str:
-    """Callback data for a button that draws ``request`` (as a photo, or as a full-size file)."""
-    refs = ".".join(f"{_REF_CODE[r.kind]}{r.id}" for r in request.targets)
-    period = "-" if request.period is None else (
-        f"{request.period.start:%Y%m%d}-{request.period.end:%Y%m%d}")
-    data = f"{PREFIX}:{'f' if as_file else 'p'}:{_KIND_CODE[request.kind]}:{refs}:{period}"
-    if len(data.encode()) > 64:  # only reachable with ids beyond any library's size
-        raise ValueError("chart request does not fit in callback data")
-    return data
+def _ref_code(ref: TargetRef) -> int:
+    return 2 * ref.id + (1 if ref.kind == "actor" else 0)
 
 
-def decode(data: str) -> tuple[ChartRequest, bool] | None:
-    """(request, as_file) from callback data, or None for anything malformed or foreign."""
-    m = _DATA.match(data)
-    if m is None:
+def _ref_of(code: int) -> TargetRef:
+    return TargetRef("actor" if code % 2 else "tag", code // 2)
+
+
+def _day_code(day: date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def _day_of(code: int) -> date:
+    return date(code // 10_000, code // 100 % 100, code % 100)
+
+
+def to_args(request: ChartRequest) -> tuple[int, int, int] | None:
+    """The button arguments that draw ``request`` again; None for a trend of several targets."""
+    first, last = (0, 0) if request.period is None else (_day_code(request.period.start),
+                                                          _day_code(request.period.end))
+    if request.kind == "graph":
+        return (request.targets[0].id if request.targets else 0, first, last)
+    if len(request.targets) != 1:
         return None
-    refs: list[TargetRef] = []
-    for part in filter(None, m.group("refs").split(".")):
-        ref = _REF.match(part)
-        if ref is None:
-            return None
-        refs.append(TargetRef(_CODE_REF[ref.group(1)], int(ref.group(2))))
-    kind = _CODE_KIND[m.group("kind")]
-    if len(refs) > MAX_TARGETS or (kind == "trend" and not refs) or (kind == "graph" and len(refs) > 1):
+    return (_ref_code(request.targets[0]), first, last)
+
+
+def from_args(kind: ChartKind, args: tuple[int, ...]) -> ChartRequest | None:
+    """The request a button's arguments name, or None for arguments no button of ours writes."""
+    if len(args) != 3:
         return None
+    head, first, last = args
     period: Period | None = None
-    if m.group("period") != "-":
-        first, last = m.group("period").split("-")
+    if first or last:
         try:
-            period = Period(_day(first), _day(last))
+            period = Period(_day_of(first), _day_of(last))
         except ValueError:
             return None
         if period.start > period.end:
             return None
-    return ChartRequest(kind, tuple(refs), period), m.group("mode") == "f"
-
-
-def _day(text: str) -> date:
-    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if kind == "graph":
+        return ChartRequest("graph", (TargetRef("actor", head),) if head else (), period)
+    if head < 2:
+        return None
+    return ChartRequest("trend", (_ref_of(head),), period)

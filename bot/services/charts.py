@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -122,6 +122,8 @@ class ChartOutcome:
     candidates: tuple[Candidate, ...] = ()
     thin: Thin | None = None
     problem: str = ""
+    #: For "not_found"/"ambiguous": the period asked for, so a candidate's button keeps it.
+    period: Period | None = None
 
 
 @dataclass
@@ -166,10 +168,10 @@ class Charts:
             return await self.draw(ChartRequest("graph", (), period), lang)
         match = await self.matcher.resolve_actor(name)
         if match.kind == "none":
-            return ChartOutcome("not_found", term=name,
+            return ChartOutcome("not_found", term=name, period=period,
                                 candidates=tuple(Candidate("actor", a.id, a.name) for a in match.actors[:5]))
         if match.kind == "ambiguous":
-            return ChartOutcome("ambiguous", term=name,
+            return ChartOutcome("ambiguous", term=name, period=period,
                                 candidates=tuple(Candidate("actor", a.id, a.name) for a in match.actors))
         return await self.draw(ChartRequest("graph", (TargetRef("actor", match.actor.id),), period), lang)
 
@@ -184,7 +186,7 @@ class Charts:
             return ChartOutcome("usage")
         found = await self._targets(rest)
         if isinstance(found, ChartOutcome):
-            return found
+            return replace(found, period=period)
         return await self.draw(ChartRequest("trend", tuple(c.ref for c in found), period), lang)
 
     async def _targets(self, text: str) -> list[Candidate] | ChartOutcome:

@@ -8,6 +8,7 @@ from bot.alerts import AlertSender
 from bot.analyzer import Analyzer
 from bot.config import Settings
 from bot.services.access import AccessControl
+from bot.services.charts import Charts
 from bot.services.feeds import Feeds
 from bot.services.ingest import Ingest
 from bot.services.library import Library
@@ -31,5 +32,7 @@ class Services:
     subscriptions: Subscriptions
     alerts: AlertSender
     merging: Merging
+    #: /graph and /trend: the pictures, drawn in their own process.
+    charts: Charts
     #: Members' commands per minute (the gate slows down floods; articles are never limited).
     command_rate: SlidingWindow
