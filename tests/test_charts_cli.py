@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from bot.charts.data import FILE_PX, PHOTO_PX
+from bot.services.identity import FILING_RULES
 from storage.repository import Storage
 
 from charts_world import CENTER, build, plan
@@ -23,7 +24,7 @@ def _library(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'data' / 'dossier.db'}"
 
     async def fill() -> None:
-        async with Storage.open(url) as storage:
+        async with Storage.open(url, rules=FILING_RULES) as storage:
             await build(storage, plan())
 
     asyncio.run(fill())

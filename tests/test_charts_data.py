@@ -15,6 +15,7 @@ from bot.charts.renderer import Renderer
 from bot.charts.series import day_number
 from bot.period import Period
 from bot.services.charts import NEIGHBOURS, Charts, GraphChart, Thin, TrendChart
+from bot.services.identity import FILING_RULES
 from bot.services.matching import Matcher
 from storage.records import NewArticle, TargetRef
 from storage.repository import Storage
@@ -26,7 +27,7 @@ PLAN = plan()
 
 @pytest_asyncio.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[Storage, Charts]]:
-    async with Storage.open(f"sqlite:///{tmp_path / 'charts.db'}") as storage:
+    async with Storage.open(f"sqlite:///{tmp_path / 'charts.db'}", rules=FILING_RULES) as storage:
         await build(storage, PLAN)
         charts = Charts(storage, Matcher(storage), Renderer(0), today=lambda: TODAY)
         try:
@@ -159,7 +160,7 @@ async def test_thin_and_undated_data_get_no_picture(world: tuple[Storage, Charts
 
 async def test_a_library_without_dates_says_so(tmp_path: Path) -> None:
     undated = [Planned(("Сергей Лавров", "НАТО"), ("санкции",), None), Planned(("Сергей Лавров",), ("санкции",), None)]
-    async with Storage.open(f"sqlite:///{tmp_path / 'undated.db'}") as storage:
+    async with Storage.open(f"sqlite:///{tmp_path / 'undated.db'}", rules=FILING_RULES) as storage:
         await build(storage, undated)
         charts = Charts(storage, Matcher(storage), Renderer(0), today=lambda: TODAY)
         outcome = await charts.trend("санкции", "en")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 #: A document larger than this is refused before download (Telegram's bot limit is 20 MB).
 MAX_DOCUMENT_BYTES = 5_000_000
@@ -75,22 +77,56 @@ def looks_like_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or bool(re.search(r"<(p|div|article|body)\b", head))
 
 
-def html_to_article(html_text: str) -> tuple[str, str | None]:
-    """Main text and title of a web page (trafilatura drops menus, comments, footers)."""
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A web page read as an article: its main text, title, and its own date if it states one."""
+
+    text: str
+    title: str | None = None
+    #: Noon UTC of the page's publication day (trafilatura reads it from the page's metadata:
+    #: article:published_time, JSON-LD, <time>, the URL ...); None when the page does not say.
+    published_at: int | None = None
+
+
+def page_date(value: str | None, *, today: date | None = None) -> int | None:
+    """Unix seconds (noon UTC, so the day stays the same in every time zone near Moscow and
+    Europe) of a `YYYY-MM-DD` date; None for no date, a malformed one, or one in the future."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    if day > (today or datetime.now(UTC).date()) or day.year < 1900:
+        return None
+    return int(datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp())
+
+
+def html_to_page(html_text: str) -> Page:
+    """Main text, title and date of a web page (trafilatura drops menus, comments, footers)."""
     import trafilatura
 
     text = trafilatura.extract(html_text, include_comments=False, include_tables=False, favor_precision=True)
     title: str | None = None
+    published: int | None = None
     try:
         meta = trafilatura.extract_metadata(html_text)
-        title = meta.title if meta is not None else None
+        if meta is not None:
+            title = meta.title
+            published = page_date(meta.date)
     except Exception:  # metadata is a nicety; the text is what matters
         title = None
     if not text or not text.strip():
         raise ExtractError("no_article")
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
-    return text, title
+    return Page(text, title, published)
+
+
+def html_to_article(html_text: str) -> tuple[str, str | None]:
+    """Main text and title of a web page."""
+    page = html_to_page(html_text)
+    return page.text, page.title
 
 
 def document_to_text(data: bytes, file_name: str | None) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.services.extract import ExtractError, decode_bytes, html_to_article
+from bot.services.extract import ExtractError, Page, decode_bytes, html_to_page
 
 MAX_REDIRECTS = 5
 
@@ -126,6 +126,12 @@ def _refused(exc: BaseException) -> bool:
 
 async def fetch_article(url: str, policy: FetchPolicy) -> tuple[str, str]:
     """Return (final url, article text); ExtractError with a reason key otherwise."""
+    final_url, page = await fetch_page(url, policy)
+    return final_url, page.text
+
+
+async def fetch_page(url: str, policy: FetchPolicy) -> tuple[str, Page]:
+    """(final url, the page as an article: text, title, own date); ExtractError otherwise."""
     try:
         final_url, body, content_type = await asyncio.wait_for(_fetch(url, policy), policy.timeout * 2)
     except TimeoutError:
@@ -142,5 +148,5 @@ async def fetch_article(url: str, policy: FetchPolicy) -> tuple[str, str]:
         raise ExtractError("not_text")
     text = decode_bytes(body)
     if "html" in content_type or text.lstrip().startswith("<"):
-        text, _ = await asyncio.to_thread(html_to_article, text)
-    return final_url, text
+        return final_url, await asyncio.to_thread(html_to_page, text)
+    return final_url, Page(text)

@@ -30,7 +30,7 @@ from bot.services.extract import (
     document_to_text,
     word_count,
 )
-from bot.services.fetch import FetchPolicy, fetch_article
+from bot.services.fetch import FetchPolicy, fetch_page
 from bot.services.parts import MAX_PART_GAP, continues, join_parts
 from storage.records import ArticleFull, NewArticle, OriginKind
 from storage.repository import Storage
@@ -83,13 +83,14 @@ class Provenance:
     #: Telegram's album id: the captions of one album are one article.
     media_group_id: str | None = None
 
-    def article(self, text: str, *, kind: OriginKind | None = None, url: str | None = None) -> NewArticle:
+    def article(self, text: str, *, kind: OriginKind | None = None, url: str | None = None,
+                published_at: int | None = None) -> NewArticle:
         return NewArticle(
             text=text, origin_kind=kind or self.origin_kind, added_by=self.added_by, added_at=int(time.time()),
             added_chat_id=self.added_chat_id, added_message_id=self.added_message_id,
             origin_chat_id=self.origin_chat_id, origin_chat_title=self.origin_chat_title,
             origin_chat_username=self.origin_chat_username, origin_message_id=self.origin_message_id,
-            origin_date=self.origin_date, url=url)
+            origin_date=self.origin_date, url=url, published_at=published_at)
 
 
 def refusal(text: str, arrival: Arrival) -> str | None:
@@ -166,14 +167,16 @@ class Ingest:
     async def link(self, url: str, provenance: Provenance, working: Working = _nothing) -> IngestOutcome:
         await working()
         try:
-            final_url, text = await fetch_article(url, self.fetch_policy)
+            final_url, page = await fetch_page(url, self.fetch_policy)
         except ExtractError as exc:
             return IngestOutcome("refused", reason=f"extract_{exc.reason}")
         # A page whose main text is shorter than a pasted article would need to be (menus, a
         # login wall) is no article.
-        if refusal(text, "paste") is not None:
+        if refusal(page.text, "paste") is not None:
             return IngestOutcome("refused", reason="extract_no_article")
-        return await self.submit(provenance.article(text, kind="link", url=final_url))
+        # The page's own date, not the forward's: a link forwarded today to a 2017 article is 2017.
+        return await self.submit(provenance.article(page.text, kind="link", url=final_url,
+                                                    published_at=page.published_at))
 
     async def document(self, file_name: str | None, mime_type: str | None, size: int | None,
                        download: Callable[[], Awaitable[bytes]], provenance: Provenance,
