@@ -38,6 +38,8 @@ def _date_library(path: Path) -> int:
         columns = {r[1] for r in con.execute("PRAGMA table_info(articles)")}
         if "published_at" not in columns:
             return 0  # migrated on open; dated on the next run
+        # A library migrated by the first version of 007 lacks its covering index (same DDL).
+        con.execute("CREATE INDEX IF NOT EXISTS articles_dates ON articles (id, published_at)")
         changed = con.execute(
             "UPDATE articles SET published_at = added_at - (id * 7919) % 259200 WHERE published_at IS NULL"
         ).rowcount
@@ -154,7 +156,7 @@ async def measure(path: Path, repeat: int, series: int) -> int:
             for line in lines:
                 print(f"   {line}")
                 if line.startswith("SCAN ") and " USING " not in line and not line.startswith(
-                        ("SCAN json_each", "SCAN w", "SCAN u", "SCAN CONSTANT")):
+                        ("SCAN json_each", "SCAN w", "SCAN u", "SCAN CONSTANT", "SCAN (subquery")):
                     scans.append(f"{name}: {line}")
         print("\nfull-table scans:", "none" if not scans else "; ".join(scans))
         ok &= not scans

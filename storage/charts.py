@@ -33,13 +33,21 @@ SELECT count(*) FROM mentions c INDEXED BY mentions_actor JOIN articles ar ON ar
 WHERE c.actor_id = :actor AND {span}
 """
 
+# The centre's newest `window` articles of the span: its network is counted in these, so an actor
+# in 30,000 articles costs what one in 2,000 does (the caption says so when it applies).
+_EGO_WINDOW = """
+SELECT c.article_id FROM mentions c INDEXED BY mentions_actor JOIN articles ar ON ar.id = c.article_id
+WHERE c.actor_id = :actor AND {span}
+ORDER BY c.article_id DESC LIMIT :window
+"""
+
+SQL_EGO_CONSIDERED = "SELECT count(*) FROM (" + _EGO_WINDOW + ")"
+
 SQL_EGO_NEIGHBOURS = """
 SELECT m.actor_id, a.name, a.kind, count(*) AS shared
-FROM mentions c INDEXED BY mentions_actor
-JOIN articles ar ON ar.id = c.article_id
-JOIN mentions m ON m.article_id = c.article_id AND m.actor_id != c.actor_id
+FROM (""" + _EGO_WINDOW + """) w
+CROSS JOIN mentions m ON m.article_id = w.article_id AND m.actor_id != :actor
 JOIN actors a ON a.id = m.actor_id
-WHERE c.actor_id = :actor AND {span}
 GROUP BY m.actor_id
 ORDER BY shared DESC, sum(m.count) DESC, m.actor_id
 LIMIT :limit
@@ -49,24 +57,15 @@ LIMIT :limit
 # articles about X": who appears with whom there).
 SQL_EGO_PAIRS = """
 SELECT x.actor_id, y.actor_id, count(*)
-FROM mentions c INDEXED BY mentions_actor
-JOIN articles ar ON ar.id = c.article_id
-JOIN mentions x ON x.article_id = c.article_id
-JOIN mentions y ON y.article_id = c.article_id AND y.actor_id > x.actor_id
-WHERE c.actor_id = :actor AND {span}
-  AND x.actor_id IN (SELECT value FROM json_each(:ids))
+FROM (""" + _EGO_WINDOW + """) w
+CROSS JOIN mentions x ON x.article_id = w.article_id
+JOIN mentions y ON y.article_id = w.article_id AND y.actor_id > x.actor_id
+WHERE x.actor_id IN (SELECT value FROM json_each(:ids))
   AND y.actor_id IN (SELECT value FROM json_each(:ids))
 GROUP BY x.actor_id, y.actor_id
 """
 
-# Library-wide article counts of the nodes in the span, for node sizes.
-SQL_ACTOR_COUNTS = """
-SELECT m.actor_id, count(*)
-FROM mentions m INDEXED BY mentions_actor JOIN articles ar ON ar.id = m.article_id
-WHERE m.actor_id IN (SELECT value FROM json_each(:ids)) AND {span}
-GROUP BY m.actor_id
-"""
-
+# Library-wide article counts of the nodes, for node sizes.
 SQL_ACTOR_TOTALS = """
 SELECT id, n_articles FROM actors WHERE id IN (SELECT value FROM json_each(:ids))
 """
@@ -88,7 +87,7 @@ SQL_LIBRARY_TOTAL_ALL = "SELECT count(*) FROM articles"
 SQL_LIBRARY_TOP = """
 SELECT m.actor_id, a.name, a.kind, count(*) AS n
 FROM ({window}) w
-JOIN mentions m ON m.article_id = w.id
+CROSS JOIN mentions m ON m.article_id = w.id
 JOIN actors a ON a.id = m.actor_id
 GROUP BY m.actor_id
 ORDER BY n DESC, m.actor_id
@@ -98,7 +97,7 @@ LIMIT :limit
 SQL_LIBRARY_PAIRS = """
 SELECT x.actor_id, y.actor_id, count(*)
 FROM ({window}) w
-JOIN mentions x ON x.article_id = w.id
+CROSS JOIN mentions x ON x.article_id = w.id
 JOIN mentions y ON y.article_id = w.id AND y.actor_id > x.actor_id
 WHERE x.actor_id IN (SELECT value FROM json_each(:ids))
   AND y.actor_id IN (SELECT value FROM json_each(:ids))
@@ -153,10 +152,10 @@ SELECT (SELECT min(published_at) FROM articles INDEXED BY articles_published_at 
 #: Every chart query with its span variant, for EXPLAIN QUERY PLAN in bench/charts.py.
 CHART_QUERIES: dict[str, str] = {
     "ego_articles": SQL_EGO_ARTICLES.format(span=_IN_SPAN),
+    "ego_considered": SQL_EGO_CONSIDERED.format(span=_IN_SPAN),
     "ego_neighbours": SQL_EGO_NEIGHBOURS.format(span=_IN_SPAN),
     "ego_neighbours_all": SQL_EGO_NEIGHBOURS.format(span="1"),
     "ego_pairs": SQL_EGO_PAIRS.format(span=_IN_SPAN),
-    "actor_counts": SQL_ACTOR_COUNTS.format(span=_IN_SPAN),
     "library_top": SQL_LIBRARY_TOP.format(window=_WINDOW_SPAN),
     "library_top_all": SQL_LIBRARY_TOP.format(window=_WINDOW_ALL),
     "library_pairs": SQL_LIBRARY_PAIRS.format(window=_WINDOW_SPAN),
@@ -191,20 +190,25 @@ def _dates(row: Any) -> TargetDates:
                        int(dated or 0), int(total or 0))
 
 
-def _ego(tx: Tx, actor_id: int, span: Span | None, limit: int) -> EgoRows:
+def _ego(tx: Tx, actor_id: int, span: Span | None, limit: int, window: int) -> EgoRows:
     span_sql = _IN_SPAN if span is not None else "1"
     if span is None:
         center = int(tx.scalar("SELECT n_articles FROM actors WHERE id = :actor", {"actor": actor_id}) or 0)
     else:
         center = int(tx.scalar(SQL_EGO_ARTICLES.format(span=span_sql), _params(span, actor=actor_id)) or 0)
-    found = tx.all(SQL_EGO_NEIGHBOURS.format(span=span_sql), _params(span, actor=actor_id, limit=limit))
+    considered = int(tx.scalar(SQL_EGO_CONSIDERED.format(span=span_sql), _params(span, actor=actor_id, window=window))
+                     or 0)
+    found = tx.all(SQL_EGO_NEIGHBOURS.format(span=span_sql),
+                   _params(span, actor=actor_id, limit=limit, window=window))
     neighbours = [ActorCount(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in found]
     ids = json.dumps([n.actor_id for n in neighbours])
-    pairs = _pairs(tx, SQL_EGO_PAIRS.format(span=span_sql), _params(span, actor=actor_id, ids=ids))
+    pairs = _pairs(tx, SQL_EGO_PAIRS.format(span=span_sql), _params(span, actor=actor_id, ids=ids, window=window))
     every = json.dumps([actor_id, *(n.actor_id for n in neighbours)])
-    sizes_sql = SQL_ACTOR_TOTALS if span is None else SQL_ACTOR_COUNTS.format(span=_IN_SPAN)
-    sizes = {int(a): int(n) for a, n in tx.all(sizes_sql, _params(span, ids=every))}
-    return EgoRows(center, neighbours, pairs, sizes)
+    # Node sizes: each actor's articles in the whole library (kept by the 002 triggers). Counting
+    # them inside a period would read every mention of the biggest nodes (a capital city is in a
+    # third of the articles) for every picture.
+    sizes = {int(a): int(n) for a, n in tx.all(SQL_ACTOR_TOTALS, {"ids": every})}
+    return EgoRows(center, considered, neighbours, pairs, sizes)
 
 
 def _library(tx: Tx, span: Span | None, limit: int, window: int) -> LibraryRows:
@@ -226,10 +230,10 @@ class SqliteCharts:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def ego_network(self, actor_id: int, span: Span | None, limit: int) -> EgoRows:
-        """The actor's article count, its ``limit`` most co-mentioned actors, the pairs among them
-        (counted in the actor's articles) and every node's own article count in the span."""
-        return await self._db.read(lambda tx: _ego(tx, actor_id, span, limit))
+    async def ego_network(self, actor_id: int, span: Span | None, limit: int, window: int) -> EgoRows:
+        """The actor's article count, its ``limit`` most co-mentioned actors in its newest ``window``
+        articles, the pairs among them (in those articles) and every node's own article count."""
+        return await self._db.read(lambda tx: _ego(tx, actor_id, span, limit, window))
 
     async def library_network(self, span: Span | None, limit: int, window: int) -> LibraryRows:
         """The ``limit`` most mentioned actors of the newest ``window`` articles and their pairs."""

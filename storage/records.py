@@ -505,6 +505,8 @@ class EgoRows:
     the pairs among them (counted in the centre's articles), every node's article count."""
 
     center_articles: int
+    #: The centre's articles the network was counted in (its newest, at most the window).
+    considered: int
     neighbours: list[ActorCount]
     pairs: dict[tuple[int, int], int]
     sizes: dict[int, int]

@@ -63,10 +63,10 @@ async def test_actor_network_matches_the_articles(world: tuple[Storage, Charts],
     articles = [p for p in PLAN if _in(p, period) and CENTER in p.actors]
     assert chart.articles == len(articles)
     shared = Counter(name for p in articles for name in p.actors if name != CENTER)
-    sizes = Counter(name for p in PLAN if _in(p, period) for name in p.actors)
+    sizes = Counter(name for p in PLAN for name in p.actors)  # node size: articles in the whole library
     nodes = {n.name: n for n in chart.data.nodes}
     ids = {n.actor_id: n.name for n in chart.data.nodes}
-    assert nodes[CENTER].center and nodes[CENTER].articles == len(articles)
+    assert nodes[CENTER].center and nodes[CENTER].articles == sizes[CENTER]
     drawn = [name for name in nodes if name != CENTER]
     assert len(drawn) == min(NEIGHBOURS, len(shared))
     # The drawn neighbours are the most co-mentioned ones: none left out has more shared articles.

@@ -25,7 +25,7 @@ class GraphNode:
     actor_id: int
     name: str
     kind: str
-    #: The actor's articles in the period (library-wide): the node's size.
+    #: The actor's articles in the whole library: the node's size.
     articles: int
     center: bool = False
 

@@ -47,7 +47,9 @@ LIBRARY_CANDIDATES = 40
 LIBRARY_NODES = 20
 #: The library-wide network is counted in the newest this-many articles of the period, so it
 #: costs the same at 1,000 articles as at 1,000,000 (the caption says so when it applies).
-LIBRARY_WINDOW = 20_000
+LIBRARY_WINDOW = 5_000
+#: An actor's network is counted in its newest this-many articles of the period (same reason).
+EGO_WINDOW = 2_000
 #: Besides its tie to the centre, each actor keeps its strongest ties to this many others: all
 #: 190 pairs of 20 actors would be a hairball nobody can read.
 TIES_PER_NODE = 3
@@ -268,7 +270,7 @@ class Charts:
         actor = await self.storage.get_actor(actor_id)
         if actor is None:
             return Thin("empty")
-        rows = await self.queries.ego_network(actor_id, span, NEIGHBOURS)
+        rows = await self.queries.ego_network(actor_id, span, NEIGHBOURS, EGO_WINDOW)
         if rows.center_articles < MIN_ARTICLES or not rows.neighbours:
             return Thin("thin", (actor.name,), rows.center_articles, period)
         covered = period or self._covered(await self.queries.target_dates("actor", actor_id))
@@ -278,10 +280,10 @@ class Charts:
         edges = [GraphEdge(actor_id, n.actor_id, n.articles) for n in rows.neighbours]
         edges += _strongest_ties(rows.pairs, TIES_PER_NODE)
         data = GraphData(words.graph_title(actor.name, lang),
-                         words.graph_subtitle(rows.center_articles, rows.center_articles, covered, lang),
+                         words.graph_subtitle(rows.considered, rows.center_articles, covered, lang),
                          tuple(nodes), tuple(edges), lang)
         nearest = tuple((n.name, n.articles) for n in rows.neighbours)
-        return GraphChart(request, data, actor.name, rows.center_articles, rows.center_articles, covered, nearest)
+        return GraphChart(request, data, actor.name, rows.considered, rows.center_articles, covered, nearest)
 
     async def _library_graph(self, request: ChartRequest, span: tuple[int, int] | None, period: Period | None,
                              lang: Lang) -> GraphChart | Thin:
@@ -326,16 +328,22 @@ class Charts:
                 kind = actor.kind if actor else "person"
             names.append((ref, found.label, kind))
         labels = tuple(n for _, n, _ in names)
-        spans = [await self.queries.target_dates(ref.kind, ref.id) for ref in refs]
-        articles, undated = await self.queries.targets_articles(refs)
-        if not any(s.dated for s in spans):
-            return Thin("no_dates", labels, articles)
+        library = await self.queries.library_dates()
+        # Undated articles of the targets, for the caption; nothing to count if the library has none.
+        articles, undated = (await self.queries.targets_articles(refs) if library.undated
+                             else (0, 0))
         if period is None:
+            # The span of the targets' own dates is only needed when no period was given.
+            spans = [await self.queries.target_dates(ref.kind, ref.id) for ref in refs]
+            if not any(s.dated for s in spans):
+                return Thin("no_dates", labels, articles)
             period = self._default_period(spans)
         span = (period.start_ts, period.end_ts)
         daily = [await self.queries.daily_counts(ref.kind, ref.id, span) for ref in refs]
         total = sum(sum(d.values()) for d in daily)
         if total < MIN_ARTICLES:
+            if library.undated and articles and articles == undated:
+                return Thin("no_dates", labels, articles)
             return Thin("thin", labels, total, period)
         bucket = bucket_for(period)
         window = ROLLING[bucket]
