@@ -134,7 +134,7 @@ def dossier(d: ActorDossier, language: Lang) -> View:
     rows = open_buttons([b.id for b in d.latest_articles])
     if d.claims_total > len(d.claims):
         rows.append([button(plain(language, "all_claims", total=d.claims_total), callbacks.CLAIMS, d.actor.id, 0)])
-    rows.append(chart_views.actor_buttons(d.actor.id, language))
+    rows.insert(0, chart_views.actor_buttons(d.actor.id, language))
     return View(cards.dossier(d, language), markup(rows))
 
 
