@@ -163,6 +163,19 @@ class _Facts:
         )
         return [(int(r[0]), str(r[1]), self.aliases(int(r[0]))) for r in rows]
 
+    def merged_names(self, kind: str, key: str) -> list[tuple[int, str]]:
+        # Driven by the alias key index: only survivors holding the key have their merges' undo
+        # records (which list the moved aliases) read.
+        rows = self._tx.all(
+            """SELECT m.survivor_id, json_extract(j.value, '$[0]')
+               FROM actor_merges m JOIN actors s ON s.id = m.survivor_id, json_each(m.undo_json, '$.aliases') j
+               WHERE m.undone_at IS NULL AND s.kind = ? AND s.merged_into IS NULL
+                 AND m.survivor_id IN (SELECT actor_id FROM actor_aliases WHERE key = ?)
+                 AND json_extract(j.value, '$[1]') = ?""",
+            (kind, key, key),
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
     def actors_with_name_keys(self, kind: str, keys: Sequence[str]) -> list[int]:
         rows = self._tx.all(
             f"SELECT id FROM actors a WHERE kind = ? AND key IN (SELECT value FROM json_each(?)) AND {_NOT_AHEAD}",

@@ -5,7 +5,8 @@ both were in one article), claims, subscriptions and filters that name it. What 
 the merge's row (``undo_json``), so ``unmerge`` puts back exactly that, even after later articles
 added to the survivor. The absorbed actor's row stays, marked ``merged_into`` and with a key of its
 own that can never collide, so its id is stable for the undo; its names live on as the survivor's
-aliases, which is how later articles that use them reach the survivor.
+aliases, which is how later articles that use them reach the survivor (a full name through the
+merge's ``undo_json`` aliases: ``IdentityFacts.merged_names``).
 
 Policy (who may merge, which kinds) is the service's (``bot/services/merging.py``); this module only
 executes, in one transaction each.
@@ -118,7 +119,14 @@ def _unmerge(tx: Tx, merge: MergeRow, by: int | None, now: int) -> None:
     raw = tx.scalar("SELECT undo_json FROM actor_merges WHERE id = ?", (merge.id,))
     undo = json.loads(raw)
     survivor, absorbed = merge.survivor_id, merge.absorbed_id
-    tx.run("UPDATE actors SET merged_into = NULL, key = ? WHERE id = ?", (undo["key"], absorbed))
+    # While merged, a different name with the same key may have been filed as a new actor (identity
+    # never joins a key collision to the survivor); that actor keeps the key and this one takes a key
+    # of its own rather than failing the undo on UNIQUE(kind, key). Its aliases still find it.
+    taken = tx.scalar(
+        "SELECT 1 FROM actors WHERE key = ? AND id != ? AND kind = (SELECT kind FROM actors WHERE id = ?)",
+        (undo["key"], absorbed, absorbed))
+    key = f"unmerged:{absorbed}" if taken else undo["key"]
+    tx.run("UPDATE actors SET merged_into = NULL, key = ? WHERE id = ?", (key, absorbed))
     for alias, key in undo["aliases"]:
         tx.run("INSERT OR IGNORE INTO actor_aliases (actor_id, key, alias) VALUES (?, ?, ?)", (absorbed, key, alias))
     for key in undo["new_alias_keys"]:

@@ -86,6 +86,12 @@ class IdentityFacts(Protocol):
         """(id, kind, aliases) of actors followed before any article had them, with an alias key in ``keys``."""
         ...
 
+    def merged_names(self, kind: str, key: str) -> list[tuple[int, str]]:
+        """(survivor id, alias text) for each name with key ``key`` that a merge in force moved into
+        an actor of this kind (and that actor still has it): how a later article naming the absorbed
+        actor reaches the survivor. Nothing once the merge is undone."""
+        ...
+
 
 class IdentityRules(Protocol):
     """Actor identity across articles (bot/services/identity.py): keys, and which actor is which."""

@@ -6,6 +6,9 @@ merge corrupts two dossiers and cannot be undone by the user; a missed merge onl
 candidates):
 
 1. same kind and same search key of the canonical name -> same actor;
+   1b. else, for a full-name person: the one actor a merge in force (``/merge``) moved a name with
+   this key into, if that name is, word for word, this one ("Борис Джонсон" merged into
+   "Тереза Мэй": a later "Борис Джонсон" joins her; after ``/unmerge`` rule 1 finds him again);
 2. else, for a one-word person name ("Тиллерсон") or any organization/location: the one actor of
    that kind that has an alias with this key, if exactly one does;
 3. else, for organizations/locations: the one actor of that kind whose name key equals one of the
@@ -63,6 +66,8 @@ class ActorIdentity:
     def resolve(self, actor: Actor, keys: ActorKeys, facts: IdentityFacts) -> ActorDecision:
         found = facts.actor_with_key(actor.kind, keys.key)  # rule 1
         single_word = len(actor.name.split()) == 1
+        if found is None and actor.kind == "person" and not single_word:  # rule 1b
+            found = _merged_into(actor, keys, facts)
         if found is None and (actor.kind != "person" or single_word):  # rule 2
             ids = facts.actors_with_alias_key(actor.kind, keys.key)
             # A person's one-word name must really be one of the other's names, not just share a
@@ -102,6 +107,15 @@ def _names_person(name: str, aliases: list[str]) -> bool:
     """Whether ``name`` is, word for word, one of ``aliases`` (surname level at least), either way."""
     return any(score(name, a, person=True) >= Level.SURNAME or score(a, name, person=True) >= Level.SURNAME
                for a in aliases)
+
+
+def _merged_into(actor: Actor, keys: ActorKeys, facts: IdentityFacts) -> int | None:
+    """The one survivor of a merge that took in a full name this actor's name is word for word
+    (every word meets, either way), never a key collision nor a one-word alias."""
+    found = {survivor for survivor, name in facts.merged_names(actor.kind, keys.key)
+             if len(name.split()) > 1 and score(actor.name, name, person=True) >= Level.FULL
+             and score(name, actor.name, person=True) >= Level.FULL}
+    return found.pop() if len(found) == 1 else None
 
 
 def _followed(actor: Actor, keys: ActorKeys, facts: IdentityFacts) -> int | None:

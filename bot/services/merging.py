@@ -1,9 +1,9 @@
 """/merge and /unmerge: analysts correct the library when one real actor was filed as two.
 
 ``/merge A B`` makes B part of A (A's name stays; B's names become A's aliases; mentions, claims and
-subscriptions move; later articles naming B reach A through those aliases). ``/unmerge A`` undoes the
-latest merge into A. Every merge is logged with who and when (the ``actor_merges`` table, and one log
-line), members may merge, and only the owner may undo a merge someone else made.
+subscriptions move; later articles naming B reach A through those aliases, a full name by identity
+rule 1b). ``/unmerge A`` undoes the latest merge into A. Every merge is logged with who and when (the
+``actor_merges`` table, and one log line), members may merge, and only the owner may undo a merge someone else made.
 
 Refused, with a reason and nothing changed: an actor with itself, a person with a place or body
 (different kinds of thing; an organisation and a place may merge, NER often confuses them), names that

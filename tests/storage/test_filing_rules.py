@@ -24,8 +24,10 @@ from storage.repository import Storage
 class Library:
     """IdentityFacts over a list of (id, kind, name, aliases), the way storage answers them."""
 
-    def __init__(self, actors: Sequence[tuple[int, str, str, Sequence[str]]]) -> None:
+    def __init__(self, actors: Sequence[tuple[int, str, str, Sequence[str]]],
+                 merged: Sequence[tuple[int, str]] = ()) -> None:
         self.actors = actors
+        self.merged = merged  # (survivor id, name a merge in force moved into it)
 
     def _key(self, name: str) -> str:
         return name_key(name)
@@ -54,6 +56,11 @@ class Library:
                 if n.startswith("ahead:") and any(search_key(a) in keys for a in al)]
 
 
+    def merged_names(self, kind: str, key: str) -> list[tuple[int, str]]:
+        kinds = {i: k for i, k, _, _ in self.actors}
+        return [(i, n) for i, n in self.merged if kinds.get(i) == kind and search_key(n) == key]
+
+
 RULES = ActorIdentity()
 
 
@@ -75,6 +82,26 @@ def test_identity_never_joins_on_a_mere_key_collision() -> None:
     lib = Library([(1, "person", "Тереза Мэй", ("Мэй", "Tereza Mey"))])
     assert decide(Actor("МО", "person", 1), lib) == ActorDecision(None)
     assert decide(Actor("Мэй", "person", 1), lib) == ActorDecision(1)
+
+
+def test_identity_routes_a_merged_full_name_to_the_survivor_only_on_a_real_match() -> None:
+    # «Борис Джонсон» was merged into «Тереза Мэй» (his row keeps a key of its own, so rule 1 misses).
+    lib = Library([(1, "person", "Тереза Мэй", ("Мэй", "Борис Джонсон", "Джонсон")), (2, "person", "merged:2", ())],
+                  merged=[(1, "Борис Джонсон"), (1, "Джонсон")])
+    assert decide(Actor("Борис Джонсон", "person", 1, None, ("Джонсон",)), lib) == ActorDecision(1)
+    assert decide(Actor("Boris Johnson", "person", 1), lib) == ActorDecision(1), "every word meets across scripts"
+    # Same squeezed key, different words: a collision, not his name.
+    assert decide(Actor("Борис Джансон", "person", 1), lib) == ActorDecision(None)
+    # Only a one-word name was moved: a full name with that key is not routed by it.
+    short = Library([(1, "person", "Тереза Мэй", ("Джонсон",))], merged=[(1, "Джонсон")])
+    assert RULES.actor_keys(Actor("Джонсон", "person", 1)).key == search_key("Джонсон")
+    assert decide(Actor("Boris Johnson", "person", 1), short) == ActorDecision(None)
+    # Two survivors took in the same name: ambiguous, a new actor rather than a guess.
+    two = Library([(1, "person", "Тереза Мэй", ()), (3, "person", "Дэвид Кэмерон", ())],
+                  merged=[(1, "Борис Джонсон"), (3, "Борис Джонсон")])
+    assert decide(Actor("Борис Джонсон", "person", 1), two) == ActorDecision(None)
+    # After /unmerge nothing is moved any more: a later mention is back to the rules without merges.
+    assert decide(Actor("Борис Джонсон", "person", 1), Library(lib.actors)) == ActorDecision(None)
 
 
 def test_identity_joins_a_name_followed_ahead_only_on_a_real_match() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage_helpers import T0, TEXT1, TEXT2, analysis1, analysis2, database, filed
 
+from analysis.model import Actor, ArticleAnalysis
 from storage.merges import SqliteMerges
 from storage.repository import Storage
 
@@ -66,3 +67,50 @@ async def test_merge_in_one_article_adds_the_counts(db: Storage) -> None:
     assert t_after is not None and l_after is not None
     assert (t_after.actor.mentions, l_after.actor.mentions) == (t_before.actor.mentions, l_before.actor.mentions)
     assert (await db.claims_by_actor(lavrov))[1] == 1
+
+
+def _naming(*actors: Actor) -> ArticleAnalysis:
+    return ArticleAnalysis(title="Встреча", source=None, via=None, lead=None, summary=[], actors=list(actors),
+                           claims=[], tags=[], language="ru")
+
+
+async def _filed_with(db: Storage, text: str, actor: Actor) -> set[int]:
+    article = await filed(db, text, _naming(actor), added_at=T0 + len(text))
+    full = await db.get_article(article)
+    assert full is not None
+    return {a.actor_id for a in full.actors}
+
+
+async def test_a_later_full_name_of_the_absorbed_actor_joins_the_survivor_until_unmerged(db: Storage) -> None:
+    await filed(db, TEXT1, analysis1())
+    tillerson, lavrov = await _actor(db, "Рекс Тиллерсон"), await _actor(db, "Сергей Лавров")
+    merges = SqliteMerges(database(db))
+    merge_id = await merges.merge_actors(tillerson, lavrov, by=7, now=T0 + 20)
+    actors_before = (await db.stats()).actors
+
+    full_name = Actor("Сергей Лавров", "person", 2, "министр", ("Лавров",))
+    assert await _filed_with(db, "Сергей Лавров прилетел в Анкару.", full_name) == {tillerson}
+    assert (await db.stats()).actors == actors_before, "no new actor for the absorbed name"
+    joined = await db.actor_dossier(tillerson)
+    assert joined is not None and joined.articles == 2
+
+    assert await merges.unmerge(merge_id, by=7, now=T0 + 30)
+    assert await _filed_with(db, "Сергей Лавров вернулся в Москву.", full_name) == {lavrov}
+    back = await db.actor_dossier(lavrov)
+    assert back is not None and back.articles == 2, "after the undo his name is his again"
+
+
+async def test_a_colliding_full_name_never_joins_the_survivor_and_the_undo_still_works(db: Storage) -> None:
+    await filed(db, TEXT1, analysis1())
+    tillerson, lavrov = await _actor(db, "Рекс Тиллерсон"), await _actor(db, "Сергей Лавров")
+    merges = SqliteMerges(database(db))
+    merge_id = await merges.merge_actors(tillerson, lavrov, by=7, now=T0 + 20)
+    # «Сергей Лаврав» squeezes to the moved key of «Сергей Лавров» but is not that name.
+    (other,) = await _filed_with(db, "Сергей Лаврав выступил в суде.", Actor("Сергей Лаврав", "person", 1))
+    assert other not in {tillerson, lavrov}
+    # Undoing the merge must not trip over the key the newcomer now holds.
+    assert await merges.unmerge(merge_id, by=7, now=T0 + 30)
+    back = await db.actor_dossier(lavrov)
+    assert back is not None and back.actor.name == "Сергей Лавров" and back.articles == 1
+    assert "Лавров" in back.aliases
+    assert await _filed_with(db, "Лавров прилетел в Анкару.", Actor("Лавров", "person", 1)) == {lavrov}
