@@ -141,11 +141,11 @@ async def test_after_a_merge_a_later_article_with_the_absorbed_full_name_joins_t
     assert [a.name for a in card.actors if a.kind == "person"] == ["Тереза Мэй"], card.actors
     dossier = await ask(bot, OWNER, "/who Борис Джонсон")
     assert dossier.startswith(("👤 Тереза Мэй", "Тереза Мэй")) or dossier.split("\n")[0].endswith("Тереза Мэй"), dossier
-    assert f"#{article}" in dossier, dossier
+    assert f"/article_{article}" in dossier, dossier
     # After /unmerge a later article is filed as if the merge never happened.
     assert "отменено" in await ask(bot, OWNER, "/unmerge Тереза Мэй")
     later = await add_article(bot, MEMBER, "forward_johnson.txt", "Обновление.")
     card = await storage.get_article(later)
     assert card is not None and [a.name for a in card.actors if a.kind == "person"] == ["Борис Джонсон"]
     dossier = await ask(bot, OWNER, "/who Борис Джонсон")
-    assert "Тереза Мэй" not in dossier.split("\n")[0] and f"#{later}" in dossier, dossier
+    assert "Тереза Мэй" not in dossier.split("\n")[0] and f"/article_{later}" in dossier, dossier
