@@ -158,11 +158,9 @@ def article_line(brief: ArticleBrief, lang: Lang) -> Markup:
 
 
 def article_date(a: ArticleRow) -> int | None:
-    """The article's own date: when the forwarded post was published (origin_date).
-
-    Seam for the page date of links (the "published_at" column of migration 007): when it lands,
-    it comes first here, and everything showing or filtering by article date follows."""
-    return a.origin_date
+    """The article's own date: the page's date for a link, the post's date for a forward or an
+    import (``published_at``, migration 007, which falls back to origin_date), never the filing day."""
+    return a.published_at if a.published_at is not None else a.origin_date
 
 
 def original_link(a: ArticleRow) -> str | None:

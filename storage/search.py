@@ -13,7 +13,7 @@ from storage.text import snippet
 
 #: An article's own date where it is known (the forwarded post's date), else when it was added.
 #: Standard SQL (COALESCE), so the PostgreSQL backend uses the same expression.
-ARTICLE_DATE_SQL = "COALESCE({a}.origin_date, {a}.added_at)"
+ARTICLE_DATE_SQL = "COALESCE({a}.published_at, {a}.origin_date, {a}.added_at)"
 
 #: /search ranks (bm25) and counts at most this many matches: the newest SEARCH_CAP of them. A word
 #: in every article would otherwise be scored in all 100,000 rows on every query; past this many
