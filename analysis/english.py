@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from analysis.models import Models
     from analysis.state import State
 
-__all__ = ["add_english_aliases", "english_names"]
+__all__ = ["add_english_aliases", "english_names", "latin_only"]
 
 _PAREN_LATIN = re.compile(r"\(\s*([A-Z][A-Za-z\u00c0-\u024f'’.\-]*(?:\s+[A-Za-z\u00c0-\u024f'’.\-&]+){0,5})\s*[,;)]")
 _WINDOW = 80
@@ -74,14 +74,45 @@ def add_english_aliases(actors: list[Actor], text: str) -> list[Actor]:
     for actor in actors:
         english = [*(_latin_forms(actor, parens)), *gazetteer_names(actor.name, actor.kind)]
         if not english:
-            out.append(actor)
+            name_en, attested = _unattested_form(actor)
+            out.append(dataclasses.replace(actor, name_en=name_en, name_en_attested=attested)
+                       if name_en else actor)
             continue
         aliases = list(dict.fromkeys([*english, *actor.aliases]))
         if actor.name in aliases:
             aliases.remove(actor.name)
             aliases.insert(0, actor.name)
-        out.append(dataclasses.replace(actor, aliases=tuple(aliases)))
+        out.append(dataclasses.replace(actor, aliases=tuple(aliases), name_en=english[0], name_en_attested=True))
     return out
+
+
+def latin_only(name: str) -> bool:
+    """A name written in Latin letters only, accents allowed ("Sergey Lavrov", "António Guterres")."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return bool(letters) and all(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters)
+
+
+def _unattested_form(actor: Actor) -> tuple[str | None, bool]:
+    """The English form when neither a checked text form nor the gazetteer gives one: a whole Latin
+    name the text itself wrote for this actor (one of its variants, so attested), else the
+    transcription of the Russian name (not attested: a later filing may bring a better one)."""
+    if latin_only(actor.name):
+        return None, False
+    words = len(actor.name.split())
+    whole = [a for a in actor.aliases if latin_only(a) and len(a.split()) == words]
+    if not whole:
+        return None, False
+    transcribed = _transcriptions(actor)
+    given = [a for a in whole if a not in transcribed]
+    return (given[0], True) if given else (whole[0], False)
+
+
+def _transcriptions(actor: Actor) -> set[str]:
+    try:
+        from analysis.keys import latin
+    except Exception:  # pragma: no cover - the transliteration library is a dependency
+        return set()
+    return {latin(a) for a in (actor.name, *actor.aliases) if not latin_only(a)}
 
 
 def english_names(state: State, models: Models) -> None:

@@ -31,6 +31,11 @@ class Actor:
     aliases: tuple[str, ...] = ()
     #: What the article reports the actor doing (sentences where it is the subject), not what it says.
     actions: tuple[str, ...] = ()
+    #: The English form a reader of the English interface sees first (``analysis.english``): a
+    #: Latin form the text gives or the gazetteer's English name (``name_en_attested``), else the
+    #: transcription of the Russian name; None when there is neither.
+    name_en: str | None = None
+    name_en_attested: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,13 +179,6 @@ def display_name(name: str, name_en: str | None, lang: Lang) -> str:
     return name
 
 
-def latin_alias(aliases: tuple[str, ...]) -> str | None:
-    """The longest alias written in Latin letters (the actor's English form), if any."""
-    latin = [a for a in aliases if a and all("a" <= ch.lower() <= "z" for ch in a if ch.isalpha())
-             and any(ch.isalpha() for ch in a)]
-    return max(latin, key=len) if latin else None
-
-
 def _actor_item(actor: ArticleActor, lang: Lang) -> str:
     name = esc(display_name(actor.name, actor.name_en, lang))
     return f"{name} ({esc(actor.role)})" if actor.role else str(name)
@@ -319,7 +312,7 @@ def action_line(action: ActionRow, lang: Lang) -> Markup:
 
 def dossier(d: ActorDossier, lang: Lang) -> Markup:
     actor = d.actor
-    shown = display_name(actor.name, latin_alias(d.aliases), lang)
+    shown = display_name(actor.name, actor.name_en, lang)
     lines = [f"<b>{esc(shown)}</b> · {_KIND[lang].get(actor.kind, actor.kind)}"]
     others = [al for al in d.aliases if al != actor.name][:MAX_DOSSIER_ALIASES]
     if others:
@@ -350,7 +343,7 @@ def dossier(d: ActorDossier, lang: Lang) -> Markup:
 
 def actor_line(actor: ActorBrief, lang: Lang) -> Markup:
     role = f" — {esc(actor.role)}" if actor.role else ""
-    return Markup(f"• <b>{esc(actor.name)}</b>{role} · {actor.articles}")
+    return Markup(f"• <b>{esc(display_name(actor.name, actor.name_en, lang))}</b>{role} · {actor.articles}")
 
 
 def tag_name(name: str, label_en: str | None) -> Markup:

@@ -16,7 +16,7 @@ from storage.articles import article_brief
 from storage.db import Database, Row, Tx, record
 from storage.records import ActionRow, ActorBrief, ActorDossier, ActorRow, ClaimRow, CoMention, RoleCount
 
-_BRIEF = "a.id, a.kind, a.name, a.role, a.n_articles AS articles, a.n_mentions AS mentions"
+_BRIEF = "a.id, a.kind, a.name, a.role, a.n_articles AS articles, a.n_mentions AS mentions, a.name_en"
 
 SQL_ACTORS_BY_KEYS = f"""
 SELECT {_BRIEF}

@@ -226,8 +226,8 @@ def _file_actor(tx: Tx, actor: Actor, keys: ActorKeys, rules: FilingRules) -> in
     decision = rules.identity.resolve(actor, keys, _Facts(tx))
     if decision.actor_id is None:
         _, new_id = tx.run(
-            "INSERT INTO actors (kind, name, role, key) VALUES (?, ?, ?, ?)",
-            (actor.kind, actor.name, actor.role, keys.key),
+            "INSERT INTO actors (kind, name, role, key, name_en, name_en_attested) VALUES (?, ?, ?, ?, ?, ?)",
+            (actor.kind, actor.name, actor.role, keys.key, actor.name_en, int(actor.name_en_attested)),
         )
         assert new_id is not None
         return new_id
@@ -236,7 +236,20 @@ def _file_actor(tx: Tx, actor: Actor, keys: ActorKeys, rules: FilingRules) -> in
                (actor.name, keys.key, actor.kind, decision.actor_id))
     if actor.role:  # the latest non-empty role wins
         tx.run("UPDATE actors SET role = ? WHERE id = ?", (actor.role, decision.actor_id))
+    _keep_name_en(tx, decision.actor_id, actor)
     return decision.actor_id
+
+
+def _keep_name_en(tx: Tx, actor_id: int, actor: Actor) -> None:
+    """Store the analysis' English form when the actor has none, or when it is attested (text or
+    gazetteer) and the stored one is only a transcription: a better form wins, never a worse one."""
+    if not actor.name_en:
+        return
+    tx.run(
+        """UPDATE actors SET name_en = ?, name_en_attested = ?
+           WHERE id = ? AND (name_en IS NULL OR (? = 1 AND name_en_attested = 0))""",
+        (actor.name_en, int(actor.name_en_attested), actor_id, int(actor.name_en_attested)),
+    )
 
 
 def _save_analysis(
@@ -387,18 +400,12 @@ def _enqueue_alerts(
     return created
 
 
-def latin_name(name: str) -> bool:
-    """A name written in Latin letters only (an English form such as "Sergey Lavrov")."""
-    letters = [ch for ch in name if ch.isalpha()]
-    return bool(letters) and all("a" <= ch.lower() <= "z" for ch in letters)
-
-
 def article_full(tx: Tx, article_id: int) -> ArticleFull | None:
     row = tx.one(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
     if row is None:
         return None
     actors = tx.all(
-        """SELECT a.id AS actor_id, a.name, a.kind, m.role, m.count AS mentions FROM mentions m
+        """SELECT a.id AS actor_id, a.name, a.kind, m.role, m.count AS mentions, a.name_en FROM mentions m
            JOIN actors a ON a.id = m.actor_id WHERE m.article_id = ?
            ORDER BY m.count DESC, a.id""",
         (article_id,),
@@ -418,20 +425,9 @@ def article_full(tx: Tx, article_id: int) -> ArticleFull | None:
                     at.score DESC, t.name""",
         (article_id,),
     )
-    aliases = tx.all(
-        """SELECT aa.actor_id, aa.alias FROM actor_aliases aa
-           JOIN mentions m ON m.actor_id = aa.actor_id WHERE m.article_id = ?""",
-        (article_id,),
-    )
-    latin: dict[int, str] = {}
-    for r in aliases:
-        alias = str(r["alias"])
-        if latin_name(alias) and len(alias) > len(latin.get(int(r["actor_id"]), "")):
-            latin[int(r["actor_id"])] = alias
     return ArticleFull(
         article=article_row(row),
-        actors=tuple(record(ArticleActor, r, actions=tuple(acts.get(int(r["actor_id"]), ())),
-                            name_en=latin.get(int(r["actor_id"]))) for r in actors),
+        actors=tuple(record(ArticleActor, r, actions=tuple(acts.get(int(r["actor_id"]), ()))) for r in actors),
         claims=tuple(record(ArticleClaim, r, negated=bool(r["negated"])) for r in claims),
         tags=tuple(record(ArticleTag, r, score=float(r["score"])) for r in tags),
     )

@@ -105,7 +105,7 @@ class ArticleActor:
     mentions: int
     #: What the article reports the actor doing (sentences where it is the subject), in text order.
     actions: tuple[str, ...] = ()
-    #: The actor's name in Latin script when one of its aliases is (the English interface shows it first).
+    #: The actor's English form (migration 008; the English interface shows it first).
     name_en: str | None = None
 
 
@@ -170,6 +170,8 @@ class ActorBrief:
     role: str | None
     articles: int
     mentions: int
+    #: The actor's English form (migration 008; the English interface shows it first).
+    name_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
