@@ -83,15 +83,16 @@ def removed(label: str | None, language: Lang) -> View:
     return View(t(language, "sub_removed", target=label) if label is not None else t(language, "sub_not_subscribed"))
 
 
-def listing(found: Listing, language: Lang, now: float) -> View:
-    """/subscriptions: the chat's delivery state, then each subscription with its filters."""
+def listing(found: Listing, language: Lang, now: float, zone: str = "UTC") -> View:
+    """/subscriptions: the chat's delivery state, then each subscription with its filters; a mute's
+    end is shown in ``zone`` (the chat's, see :func:`bot.services.subscriptions.chat_zone`)."""
     lines: list[str] = []
     settings = found.settings
     if settings is not None:
         if settings.paused:
             lines.append(t(language, "sub_status_paused"))
         if settings.muted_until and settings.muted_until > now:
-            lines.append(t(language, "sub_status_muted", until=local_time(settings.muted_until, "UTC")))
+            lines.append(t(language, "sub_status_muted", until=local_time(settings.muted_until, zone), tz=zone))
         if settings.digest_time:
             lines.append(t(language, "sub_status_digest", time=settings.digest_time, tz=settings.tz))
     if not found.rows:
@@ -112,8 +113,9 @@ def _ref(found: Listing, kind: str, ref_id: int) -> str:
     return target(c) if c is not None else "?"
 
 
-def muted(until: float, language: Lang) -> View:
-    return View(t(language, "muted", until=local_time(until, "UTC")))
+def muted(until: float, zone: str, language: Lang) -> View:
+    """The /mute confirmation, with the end in the chat's zone and that zone named."""
+    return View(t(language, "muted", until=local_time(until, zone), tz=zone))
 
 
 def digest_on(clock: str, tz: str, language: Lang) -> View:

@@ -14,7 +14,7 @@ from telegram import Update
 from bot import callbacks, keyboards, subscription_views
 from bot.i18n import t
 from bot.keyboards import View
-from bot.services.subscriptions import SubscribeOutcome, parse_clock, valid_timezone
+from bot.services.subscriptions import SubscribeOutcome, chat_zone, parse_clock, valid_timezone
 from handlers.common import Context, args_text, chat_state, lang, pressed, reply, services_of
 
 _ALERT_REF = re.compile(r"#(\d+)")
@@ -94,7 +94,9 @@ async def list_subscriptions(update: Update, context: Context) -> None:
     if chat_id is None:
         return
     subs = services_of(context).subscriptions
-    await reply(update, subscription_views.listing(await subs.listing(chat_id), lang(update), subs.now()))
+    found = await subs.listing(chat_id)
+    zone = chat_zone(found.settings, services_of(context).settings.default_timezone)
+    await reply(update, subscription_views.listing(found, lang(update), subs.now(), zone))
 
 
 def _hours(text: str) -> float | None:
@@ -114,8 +116,10 @@ async def mute(update: Update, context: Context) -> None:
     if hours is None:
         await reply(update, t(lang(update), "mute_usage"))
         return
-    until = await services_of(context).subscriptions.mute(chat_id, hours)
-    await reply(update, subscription_views.muted(until, lang(update)))
+    subs = services_of(context).subscriptions
+    until = await subs.mute(chat_id, hours)
+    zone = chat_zone(await subs.settings(chat_id), services_of(context).settings.default_timezone)
+    await reply(update, subscription_views.muted(until, zone, lang(update)))
 
 
 async def unmute(update: Update, context: Context) -> None:
@@ -143,8 +147,7 @@ async def digest(update: Update, context: Context) -> None:
         return
     clock = (settings.digest_time if settings else None) or DEFAULT_DIGEST_TIME
     # A chat that never named a zone (stored as UTC) follows DEFAULT_TIMEZONE.
-    default_zone = services_of(context).settings.default_timezone
-    tz = settings.tz if settings and settings.tz != "UTC" else default_zone
+    tz = chat_zone(settings, services_of(context).settings.default_timezone)
     rest = words[1:]
     if words[0].lower() not in DIGEST_ON:
         parsed = parse_clock(words[0])

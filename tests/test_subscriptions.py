@@ -17,6 +17,7 @@ from bot.services.subscriptions import (
     Candidate,
     ParseError,
     Subscriptions,
+    local_time,
     parse_clock,
     parse_subscribe,
     valid_timezone,
@@ -281,3 +282,21 @@ async def test_digest_without_a_zone_follows_default_timezone(fake_api: FakeBotA
         fake_api.send_text(OWNER, "/digest 09:00")
         (answer,) = await fake_api.wait_for_messages(OWNER, 1)
         assert "09:00 по часовому поясу Europe/Moscow" in answer and "/digest 09:00 Europe/Moscow" in answer
+
+
+async def test_mute_names_the_zone_it_means(fake_api: FakeBotAPI, tmp_path: Path, shared_analyzer: Analyzer) -> None:
+    fake_api.register_user(OWNER, first_name="Ольга", language_code="ru")
+    settings = make_settings(fake_api, tmp_path / "mute-tz.db", DEFAULT_TIMEZONE="Asia/Tokyo")
+    async with run_bot(fake_api, settings, shared_analyzer) as bot:
+        fake_api.send_text(OWNER, "/mute 2")
+        (answer,) = await fake_api.wait_for_messages(OWNER, 1)
+        muted = await bot.services.storage.get_chat_settings(OWNER)
+        assert muted is not None and muted.muted_until is not None
+        expected = local_time(muted.muted_until, "Asia/Tokyo")  # Tokyo is UTC+9: never the UTC clock
+        assert f"приостановлены до {expected} (Asia/Tokyo)" in answer and "UTC" not in answer, answer
+        # A zone the chat chose with /digest wins over the default, here and in /subscriptions.
+        fake_api.send_text(OWNER, "/digest 09:00 Europe/Berlin")
+        await fake_api.wait_for_messages(OWNER, 2)
+        fake_api.send_text(OWNER, "/subscriptions")
+        listing = (await fake_api.wait_for_messages(OWNER, 3))[2]
+        assert f"до {local_time(muted.muted_until, 'Europe/Berlin')} (Europe/Berlin)" in listing, listing

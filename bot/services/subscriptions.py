@@ -414,6 +414,12 @@ class Subscriptions:
             await self.release(chat_id)
 
 
+def chat_zone(settings: ChatSettings | None, default_zone: str) -> str:
+    """The zone a chat's times are shown in: the one it named with /digest, else DEFAULT_TIMEZONE
+    (a chat that never named one is stored as UTC, so UTC there means "not chosen")."""
+    return settings.tz if settings is not None and settings.tz and settings.tz != "UTC" else default_zone
+
+
 def local_time(ts: float, tz: str) -> str:
     """`HH:MM` of a unix time in the chat's time zone (for confirmations)."""
     try:
