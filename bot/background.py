@@ -16,9 +16,9 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
-from bot import cards
 from bot.i18n import lang_of, t
 from bot.inbox import DurableApplication, InboxRequest
+from bot.lists import article_card
 from bot.render import split_message
 from bot.services.container import Services
 
@@ -98,10 +98,14 @@ async def _finish_pending(services: Services, application: AnyApplication) -> No
             settings = await services.storage.get_chat_settings(row.added_chat_id)
             language = lang_of(settings.language if settings else None)
             note = t(language, "after_restart")
-            for part in split_message(cards.card(outcome.article, language, note=note)):
+            # The same card and buttons ("All actors", "All claims"…) as a card sent by the handler.
+            view = article_card(outcome.article, language, note=note)
+            parts = split_message(view.text)
+            for i, part in enumerate(parts):
                 try:
-                    await application.bot.send_message(row.added_chat_id, part, parse_mode=ParseMode.HTML,
-                                                       disable_web_page_preview=True)
+                    await application.bot.send_message(
+                        row.added_chat_id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
+                        reply_markup=view.keyboard if i == len(parts) - 1 else None)
                 except TelegramError as exc:
                     log.warning("could not send the card of article %s: %s", row.id, exc)
                     break

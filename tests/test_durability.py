@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_access import CHANNEL, article_text, article_title, db_rows
@@ -92,6 +93,11 @@ async def bot_process(env: dict[str, str], cwd: Path, log: Path) -> AsyncIterato
     finally:
         if process.proc is not None and process.proc.returncode is None:
             await process.kill()
+
+
+def _labels(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
 def cards_for(api: FakeBotAPI, title: str) -> list[str]:
@@ -176,6 +182,10 @@ async def test_sigkill_mid_burst_loses_nothing_and_duplicates_nothing(
         assert cards, f"no card for forward {i}"
         if i in pending_before:  # stored, not analysed when killed: the card says why it is late
             assert any(note in card for card in cards), (title, cards)
+            # ...and carries the same buttons as any card (the full text at least).
+            late = [m for m in fake_api.messages(OWNER) if m.get("text", "").startswith(title)
+                    and note in m.get("text", "")]
+            assert late and all(_labels(m) and t("ru", "full_text") in _labels(m) for m in late), late
     assert not fake_api.rejected
     assert not fake_api.pending_updates, "every update confirmed to Telegram in the end"
     assert time.monotonic() - started < 40, f"took {time.monotonic() - started:.1f}s"
