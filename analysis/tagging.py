@@ -62,14 +62,16 @@ def _stem_en(word: str) -> str:
 
 @cache
 def _english_lexicon() -> tuple[Topic, ...]:
-    """The topic lexicon seen from English: each topic's signals are its English label's stems
-    ("sanctions" → "sanction"; a label "A and B" gives A and B), so an English article is tagged
-    with the same Russian topic names as a Russian one."""
+    """The topic lexicon seen from English: each topic's signals are the stems of its English label
+    ("sanctions" → "sanction"; a label "A and B" gives A and B) and of its English synonyms
+    (``synonyms_en``: "restrictive measures", "economic sanctions"; taken whole, since a synonym is
+    one phrase), so an English article is tagged with the same Russian topic names as a Russian one.
+    Phrases longer than _MAX_PHRASE_WORDS are left out, as for the label."""
     from analysis.topics import Topic, load_topics
 
     topics: list[Topic] = []
     for topic in load_topics():
-        phrases = [p.strip() for p in topic.label_en.split(" and ")]
+        phrases = [p.strip() for p in topic.label_en.split(" and ")] + [p.strip() for p in topic.synonyms_en]
         stems = tuple(dict.fromkeys(
             " ".join(_stem_en(w) for w in p.split()) for p in phrases if 1 <= len(p.split()) <= _MAX_PHRASE_WORDS))
         if stems:
