@@ -68,7 +68,8 @@ async def test_pasted_long_text_is_an_article(bot: RunningBot) -> None:
     bot.api.send_text(MEMBER, fixture_text("forward_sanctions.txt"))
     (card,) = await bot.api.wait_for_messages(MEMBER, 1, timeout=20)
     assert card.startswith("Евросоюз готовит новый пакет санкций")
-    assert "Анналена Бербок (министр иностранных дел Германии)" in card
+    # MEMBER's interface is English: the English form first, then the Russian name, then the whole role.
+    assert "Annalena Berbok (Анналена Бербок) (министр иностранных дел Германии)" in card, card
 
 
 async def test_cp1251_text_document_is_read(bot: RunningBot) -> None:
