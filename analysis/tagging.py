@@ -20,7 +20,7 @@ from analysis.textnorm import fold
 if TYPE_CHECKING:
     from analysis.models import Models
     from analysis.state import State
-    from analysis.topics import Topic
+    from analysis.topics import Topic, TopicHit
 
 _EXPLICIT_SCORE = 10.0
 _TOPIC_BASE = 1.0
@@ -30,6 +30,15 @@ def _norm(name: str) -> str:
     return fold(name.replace("#", " "), yo=False)  # tag names keep ё as written
 
 
+def _scored(hits: Sequence[TopicHit]) -> list[Tag]:
+    """Squash the lexicon's open-ended score into (1, 2): below explicit tags, above actor tags, order kept."""
+    return [
+        Tag(_norm(h.name), h.label_en, "topic", round(_TOPIC_BASE + max(0.0, s) / (1.0 + max(0.0, s)), 3))
+        for h in hits
+        for s in (float(h.score),)
+    ]
+
+
 def _topic_tags(lemmas: Sequence[str]) -> list[Tag]:
     try:
         from analysis.topics import match_topics
@@ -37,12 +46,7 @@ def _topic_tags(lemmas: Sequence[str]) -> list[Tag]:
         hits = match_topics(lemmas)
     except Exception:  # the topic lexicon is optional data: tags still work without it
         return []
-    # Squash the lexicon's open-ended score into (1, 2): below explicit tags, above actor tags, order kept.
-    return [
-        Tag(_norm(h.name), h.label_en, "topic", round(_TOPIC_BASE + max(0.0, s) / (1.0 + max(0.0, s)), 3))
-        for h in hits
-        for s in (float(h.score),)
-    ]
+    return _scored(hits)
 
 
 _EN_TOKEN_RE = re.compile(r"[A-Za-z]+|[.,;:!?()]")
@@ -89,11 +93,7 @@ def english_topic_tags(text: str) -> list[Tag]:
         hits = match_topics(tokens, topics=lexicon)
     except Exception:  # the topic lexicon is optional data: tags still work without it
         return []
-    return [
-        Tag(_norm(h.name), h.label_en, "topic", round(_TOPIC_BASE + max(0.0, s) / (1.0 + max(0.0, s)), 3))
-        for h in hits
-        for s in (float(h.score),)
-    ]
+    return _scored(hits)
 
 
 def split_runs(explicit: Sequence[str], names: Sequence[str]) -> list[str]:
