@@ -44,6 +44,28 @@ def _subscription(r: Row) -> SubscriptionRow:
     )
 
 
+_ACTOR_FOLLOWED = """EXISTS (SELECT 1 FROM subscriptions s WHERE (s.target_kind = 'actor' AND s.target_id = actors.id)
+    OR EXISTS (SELECT 1 FROM json_each(s.include_json) j WHERE json_extract(j.value, '$.kind') = 'actor'
+               AND json_extract(j.value, '$.id') = actors.id)
+    OR EXISTS (SELECT 1 FROM json_each(s.exclude_json) j WHERE json_extract(j.value, '$.kind') = 'actor'
+               AND json_extract(j.value, '$.id') = actors.id))"""
+
+
+def _delete(tx: Tx, where: str, params: tuple[int | str, ...]) -> bool:
+    """Delete subscriptions; a name followed ahead (an ``ahead:`` actor row with no article) that no
+    subscription or filter names any more goes with its last one, so unfollowed names do not pile up."""
+    gone = tx.all(f"DELETE FROM subscriptions WHERE {where} RETURNING target_kind, target_id, include_json, "
+                  "exclude_json", params)
+    actor_ids = {int(r[1]) for r in gone if r[0] == "actor"}
+    for r in gone:
+        actor_ids |= {ref.id for ref in (*refs(r[2]), *refs(r[3])) if ref.kind == "actor"}
+    if actor_ids:
+        tx.run(f"""DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?)) AND key LIKE 'ahead:%'
+                   AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id)
+                   AND NOT {_ACTOR_FOLLOWED}""", (json.dumps(sorted(actor_ids)),))
+    return bool(gone)
+
+
 def _add(
     tx: Tx,
     chat_id: int,
@@ -110,20 +132,12 @@ class SqliteSubscriptions:
         )
 
     async def remove_subscription(self, chat_id: int, target_kind: TargetKind, target_id: int) -> bool:
-        deleted, _ = await self._db.write(
-            lambda tx: tx.run(
-                "DELETE FROM subscriptions WHERE chat_id = ? AND target_kind = ? AND target_id = ?",
-                (chat_id, target_kind, target_id),
-            )
-        )
-        return deleted > 0
+        return await self._db.write(lambda tx: _delete(
+            tx, "chat_id = ? AND target_kind = ? AND target_id = ?", (chat_id, target_kind, target_id)))
 
     async def remove_subscription_by_id(self, chat_id: int, sub_id: int) -> bool:
         """Scoped by chat so one chat cannot remove another chat's subscription by guessing ids."""
-        deleted, _ = await self._db.write(
-            lambda tx: tx.run("DELETE FROM subscriptions WHERE id = ? AND chat_id = ?", (sub_id, chat_id))
-        )
-        return deleted > 0
+        return await self._db.write(lambda tx: _delete(tx, "id = ? AND chat_id = ?", (sub_id, chat_id)))
 
     async def list_subscriptions(self, chat_id: int) -> list[SubscriptionRow]:
         """Active first; ``label`` is None for a target that was deleted (subscription inactive)."""

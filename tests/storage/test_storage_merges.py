@@ -1,11 +1,14 @@
-"""Merging two actors and undoing it (storage/merges.py): what moves, what comes back."""
+"""Merging two actors and undoing it (storage/merges.py): what moves, what comes back; and the
+placeholder row of a name followed ahead, which goes with its last subscription."""
 
 from __future__ import annotations
 
 from storage_helpers import T0, TEXT1, TEXT2, analysis1, analysis2, database, filed
 
+from analysis.keys import search_key
 from analysis.model import Actor, ArticleAnalysis
 from storage.merges import SqliteMerges
+from storage.records import TargetRef
 from storage.repository import Storage
 
 
@@ -114,3 +117,23 @@ async def test_a_colliding_full_name_never_joins_the_survivor_and_the_undo_still
     assert back is not None and back.actor.name == "Сергей Лавров" and back.articles == 1
     assert "Лавров" in back.aliases
     assert await _filed_with(db, "Лавров прилетел в Анкару.", Actor("Лавров", "person", 1)) == {lavrov}
+
+
+async def test_a_name_followed_ahead_goes_with_its_last_subscription_or_filter(db: Storage) -> None:
+    await filed(db, TEXT1, analysis1())
+    ahead = await db.follow_ahead("person", "Theresa May", search_key("Theresa May"),
+                                  [("Theresa May", search_key("Theresa May"))])
+    usa = await _actor(db, "США")
+    await db.add_subscription(500, "actor", ahead, created_by=7, now=T0)
+    await db.add_subscription(600, "actor", ahead, created_by=8, now=T0)
+    await db.add_subscription(600, "actor", usa, created_by=8, now=T0, exclude=[TargetRef("actor", ahead)])
+
+    async def stored() -> bool:
+        return bool(await db.actors_by_ids([ahead]))
+
+    assert await db.remove_subscription(500, "actor", ahead) and await stored(), "another chat still follows it"
+    assert await db.remove_subscription(600, "actor", ahead) and await stored(), "a filter still names it"
+    (usa_sub,) = await db.list_subscriptions(600)
+    assert await db.remove_subscription_by_id(600, usa_sub.id)
+    assert not await stored(), "the unfollowed placeholder is gone"
+    assert await db.actors_by_ids([usa]), "a real actor stays"
