@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from analysis.claims import find_quotes
 from analysis.lexicon import SPEECH_VERBS
+from analysis.speakers import find_quotes
 from analysis.state import State
 
 if TYPE_CHECKING:

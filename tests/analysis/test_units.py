@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.claims import find_quotes
 from analysis.clean import clean, normalize, split_tags
 from analysis.language import detect
 from analysis.model import Actor
+from analysis.speakers import find_quotes
 from analysis.tagging import make_tags
 
 
