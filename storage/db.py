@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from storage.errors import StorageError
 from storage.migrate import MIGRATIONS_DIR, apply_migrations
@@ -79,6 +79,10 @@ class Tx:
     connection's own thread."""
 
     __slots__ = ("_conn",)
+
+    #: Which SQL dialect the statements run on. Aggregate modules write portable SQL; the few
+    #: statements that cannot be portable (full-text search, row locks for work claims) branch on it.
+    dialect: Literal["sqlite", "postgresql"] = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -220,8 +224,12 @@ class Database:
         if self._closed:
             raise StorageError("storage is closed")
 
-    async def write(self, fn: Callable[[Tx], _T], *, content: bool = True) -> _T:
+    async def write(self, fn: Callable[[Tx], _T], *, content: bool = True, serialize: bool = True) -> _T:
         """Run ``fn`` as one ``BEGIN IMMEDIATE ... COMMIT`` transaction on the writer thread.
+
+        ``serialize`` matters only on a server database, where it says whether the transaction
+        must run alone among all writers of every process (library content) or is safe beside
+        them (work claims that lock their own rows); SQLite serializes every write anyway.
 
         Transactions run one at a time, in the order they were asked for. If ``fn`` raises, the
         transaction is rolled back and the exception re-raised here. If the caller is cancelled
