@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from analysis.lexicon import ROLE_NOUNS
+from analysis.lexicon import ROLE_MODIFIERS, ROLE_NOUNS
 from analysis.state import Mention, State, Token
 
 #: How far back (in sentences) a pronoun or a role noun may point.
@@ -53,11 +54,68 @@ def _role_head(role: str | None) -> str:
 
 
 #: Nouns for whoever heads a body: "руководитель театра" is the same person as its "гендиректор".
-HEAD_ROLES = frozenset({"глава", "руководитель", "директор", "гендиректор", "председатель", "начальник", "шеф"})
+HEAD_ROLES = frozenset(
+    {"глава", "руководитель", "директор", "гендиректор", "председатель", "начальник", "шеф", "лидер"}
+)
+
+#: Offices by what they head. "Глава государства" is whoever the text called "президент" (or a
+#: monarch), "глава правительства" the premier or chancellor, "глава МИД" the foreign minister: the
+#: head noun differs from the title, the office is the same. Keyed by the class of the genitive
+#: after "глава"/"руководитель"/"лидер" (see `head_of`).
+HEADS_OF_STATE = frozenset({"президент", "король", "королева", "монарх", "султан", "эмир", "шейх"})
+HEADS_OF_GOVERNMENT = frozenset({"премьер", "премьер-министр", "канцлер"})
+STATE_NOUNS = frozenset({"государство", "страна", "держава", "королевство"})
+GOVERNMENT_NOUNS = frozenset({"правительство", "кабинет", "кабмин"})
+DIPLOMACY_NOUNS = frozenset({"мид", "дипломатия", "внешнеполитический"})
+BODY_NOUNS = frozenset({"ведомство", "министерство", "департамент"})
+REGION_NOUNS = frozenset({"регион", "область", "край", "город", "округ", "субъект", "столица"})
 
 
-def role_matches(lemma: str, role: str | None, head: str | None = None) -> bool:
-    """ "министр" matches "министр обороны", "премьер" matches "премьер-министр".
+def head_of(lemma: str, qualifiers: list[tuple[str, bool]]) -> str | None:
+    """What a head-of noun heads, as a class: "state", "government", "diplomacy", "body", "region",
+    "place" (a named country or city), "leader" (a bare "лидер", "российский лидер"), or None.
+
+    ``qualifiers`` are the lemmas after (genitives) and before (adjectives) the noun, each with
+    whether it is part of a place name.
+    """
+    if lemma not in HEAD_ROLES:
+        return None
+    for word, is_place in qualifiers:
+        if word in STATE_NOUNS:
+            return "state"
+        if word in GOVERNMENT_NOUNS:
+            return "government"
+        if word in DIPLOMACY_NOUNS:
+            return "diplomacy"
+        if word in BODY_NOUNS:
+            return "body"
+        if word in REGION_NOUNS:
+            return "region"
+        if is_place:
+            return "place"
+    return "leader" if lemma == "лидер" else None
+
+
+def _family_fits(of: str, head: str, role: str) -> bool:
+    low = role.lower()
+    if of == "state":
+        return head in HEADS_OF_STATE or "государств" in low
+    if of == "government":
+        return head in HEADS_OF_GOVERNMENT or "правительств" in low
+    if of == "diplomacy":
+        return head == "госсекретарь" or "иностранных дел" in low or "мид" in low.split()
+    if of == "body":
+        return head in ("министр", "госсекретарь") or head in HEAD_ROLES
+    if of == "region":
+        return head in ("губернатор", "мэр") or head in HEAD_ROLES
+    if of == "place":
+        return head in HEADS_OF_STATE | HEADS_OF_GOVERNMENT | HEAD_ROLES | {"губернатор", "мэр"}
+    return head in HEADS_OF_STATE | HEADS_OF_GOVERNMENT | {"лидер"}  # "leader"
+
+
+def role_matches(lemma: str, role: str | None, head: str | None = None, of: str | None = None) -> bool:
+    """ "министр" matches "министр обороны", "премьер" matches "премьер-министр", "глава государства"
+    matches "президент России" (``of`` is what a head-of noun heads, from `head_of`).
 
     ``head`` is the lemma of the role's first word when known (a role left in an oblique case,
     "главы ведомства", still has the head "глава").
@@ -65,6 +123,8 @@ def role_matches(lemma: str, role: str | None, head: str | None = None) -> bool:
     head = head or _role_head(role)
     if not head:
         return False
+    if of is not None:
+        return _family_fits(of, head, role or "")
     if lemma in HEAD_ROLES and head in HEAD_ROLES:
         return True
     return head == lemma or head.startswith(lemma + "-") or lemma.startswith(head + "-")
@@ -109,6 +169,9 @@ class Resolver:
                 nxt += 1
             if nxt in named or tok.feats.get("Number") == "Plur":
                 continue  # a title in front of a name, or "министры": not a reference
+            prev = tokens[i - 1] if i > 0 and tokens[i - 1].sent == tok.sent else None
+            if prev is not None and prev.pos == "ADJ" and prev.lemma not in ROLE_MODIFIERS:
+                continue  # "российский президент": qualified, maybe another country's; the claim step decides
             actor = self._by_role(tok.start, tok.sent, tok.lemma, preliminary=True)
             if actor is not None:
                 self.referents.append(Referent(tok.start, tok.sent, actor, True))
@@ -148,35 +211,74 @@ class Resolver:
         gender, number = PERSONAL.get(word) or POSSESSIVE.get(word) or (None, None)
         return number == "Sing" and self.genders.get(actor) in (gender, None)
 
-    def _by_role(self, pos: int, sent: int, lemma: str, *, preliminary: bool = False) -> int | None:
+    def _by_role(
+        self,
+        pos: int,
+        sent: int,
+        lemma: str,
+        *,
+        preliminary: bool = False,
+        of: str | None = None,
+        fits: Callable[[int], int] | None = None,
+    ) -> int | None:
+        """The nearest person whose role matches; ``fits`` grades a candidate's role against the
+        phrase's qualifiers (2: names the same place, 1: names none, 0: names another), best first."""
         seen: set[int] = set()
+        best: tuple[int, int] | None = None
         for r in self._before(pos, sent) if not preliminary else self._scan(pos, sent):
             if r.actor in seen:
                 continue
             seen.add(r.actor)
             actor = self.state.actors[r.actor]
-            if actor.kind == "person" and role_matches(lemma, actor.role, self.role_heads.get(r.actor)):
+            if actor.kind != "person" or not role_matches(lemma, actor.role, self.role_heads.get(r.actor), of):
+                continue
+            grade = fits(r.actor) if fits is not None else 2
+            if grade == 2:
                 return r.actor
-        return None
+            if grade == 1 and best is None:
+                best = (grade, r.actor)
+        return best[1] if best else None
 
     def _scan(self, pos: int, sent: int) -> list[Referent]:
         return [r for r in sorted(self.referents, key=lambda r: -r.pos) if r.pos < pos and sent - r.sent <= WINDOW]
 
-    def role(self, pos: int, sent: int, lemma: str) -> int | None:
-        """The person a role noun ("министр", "премьер") at pos refers to, or None.
+    def role(
+        self, pos: int, sent: int, lemma: str, *, of: str | None = None, fits: Callable[[int], int] | None = None
+    ) -> int | None:
+        """The person a role noun ("министр", "премьер", "глава государства") at pos refers to, or None.
 
         A descriptor that names no office ("дипломат", "политик", "оппозиционер") matches no role;
         it refers back to the person the passage is about: accepted only when exactly one person
-        is mentioned in the nearest sentences (no choice, so no guess).
+        is mentioned in the nearest sentences (no choice, so no guess). An office nobody in the
+        article holds by title ("министр" when the minister was introduced by name alone) refers to
+        the one person of the nearest sentences the text gave no title, when there is exactly one.
         """
-        found = self._by_role(pos, sent, lemma)
-        if found is not None or lemma not in DESCRIPTORS:
+        found = self._by_role(pos, sent, lemma, of=of, fits=fits)
+        if found is not None:
             return found
         near = [r for r in self._before(pos, sent) if sent - r.sent <= 2]
         people = {r.actor for r in near if self.state.actors[r.actor].kind == "person"}
-        if len(people) == 1 and any(r.salient for r in near if r.actor in people):
+        if lemma in DESCRIPTORS and len(people) == 1 and any(r.salient for r in near if r.actor in people):
             return people.pop()
+        window = self._before(pos, sent)
+        actors = self.state.actors
+        untitled = {r.actor for r in window if actors[r.actor].kind == "person" and not actors[r.actor].role}
+        if len(untitled) == 1 and not self._holder_exists(lemma, of):
+            actor = untitled.pop()
+            if any(r.salient for r in window if r.actor == actor):
+                return actor
+        persons = [i for i, a in enumerate(self.state.actors) if a.kind == "person"]
+        if len(persons) == 1 and not self.state.actors[persons[0]].role:
+            return persons[0]  # the article names one person, with no title: the office is theirs
         return None
+
+    def _holder_exists(self, lemma: str, of: str | None) -> bool:
+        """Whether some person of the article carries a title this role noun matches."""
+        return any(
+            a.kind == "person" and role_matches(lemma, a.role, self.role_heads.get(i), of)
+            for i, a in enumerate(self.state.actors)
+            if a.role
+        )
 
     def count(self, actor: int, pos: int) -> None:
         """Count the reference at pos as a mention of actor (once per position)."""

@@ -55,6 +55,10 @@ def role_before(state: State, models: Models, m: Mention, persons: set[int]) -> 
     i = m.first - 1
     while i >= sent_first and len(window) < _MAX_WINDOW:
         tok = tokens[i]
+        if tok.text == ")" and i - 2 >= sent_first and tokens[i - 2].text == "(" and tokens[i - 1].pos != "PUNCT":
+            window[:0] = tokens[i - 2 : i + 1]  # "Глава Совета по правам человека (СПЧ) Михаил Федотов"
+            i -= 3
+            continue
         if i in persons or tok.pos in _STOP_POS or tok.lemma in ("и", "или", "а", "но"):
             break
         if tok.pos == "PUNCT" and tok.text not in _INNER_PUNCT:
@@ -62,13 +66,21 @@ def role_before(state: State, models: Models, m: Mention, persons: set[int]) -> 
         window.insert(0, tok)
         i -= 1
     start_index = i + 1
-    for offset, tok in enumerate(window):
-        if _is_role_noun(tok, start_index + offset == sent_first):
-            begin = offset
-            while begin > 0 and window[begin - 1].lemma in ROLE_MODIFIERS:
-                begin -= 1
-            return _phrase(state, models, window[begin:], offset - begin) or None
-    return None
+    found = [
+        offset for offset, tok in enumerate(window) if _is_role_noun(tok, start_index + offset == sent_first)
+    ]
+    if not found:
+        return None
+    # The title is the role noun the name stands in apposition to: singular, in the name's case
+    # ("главные редакторы СМИ на встрече с президентом Владимиром Путиным": "президент").
+    case = tokens[m.first].case
+    singular = [o for o in found if window[o].feats.get("Number") != "Plur"]
+    agreeing = [o for o in singular if case is not None and window[o].case == case]
+    offset = (agreeing or singular or found)[0]
+    begin = offset
+    while begin > 0 and window[begin - 1].lemma in ROLE_MODIFIERS:
+        begin -= 1
+    return _phrase(state, models, window[begin:], offset - begin) or None
 
 
 def role_after(state: State, models: Models, m: Mention, persons: set[int]) -> str | None:

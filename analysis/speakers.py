@@ -25,7 +25,7 @@ from analysis.lexicon import (
 )
 from analysis.model import ClaimKind, SpeakerRef
 from analysis.morph import to_nominative
-from analysis.references import OUTLET_NOUNS, Resolver
+from analysis.references import DESCRIPTORS, OUTLET_NOUNS, Resolver, head_of
 from analysis.state import Mention, State, Token
 
 #: (speaker as the reader sees it, canonical actor name or None, how the text referred to the speaker)
@@ -144,6 +144,7 @@ class SpeakerFinder:
                 self.children.setdefault(t.head, []).append(i)
         self.mention_at = {i: m for m in self.mentions for i in range(m.first, m.stop_token)}
         self._verb: int | None = None
+        self._places: set[str] | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -218,6 +219,18 @@ class SpeakerFinder:
         self.resolver.count(actor, pos)
         name = self.state.actors[actor].name
         return name, name, "pronoun"
+
+    def _recent_person(self, pos: int) -> int | None:
+        """The person who spoke in this or the previous sentence ("..., — ответил оппозиционер")."""
+        sent = self._sent_of(pos)
+        before = [d for d in self.drafts if d.start < pos and d.actor and sent - self._sent_of(d.start) <= 1]
+        if not before:
+            return None
+        last = max(before, key=lambda d: d.start)
+        index = next((i for i, a in enumerate(self.state.actors) if a.name == last.actor), None)
+        if index is None or self.state.actors[index].kind != "person":
+            return None
+        return index
 
     def _recent_speaker(self, pos: int, sent: int, word: str) -> int | None:
         before = [d for d in self.drafts if d.start < pos and d.actor and sent - self._sent_of(d.start) <= 1]
@@ -379,39 +392,70 @@ class SpeakerFinder:
         text = text[:1].lower() + text[1:] if text[1:2].islower() else text
         plural = toks[head].feats.get("Number") == "Plur"
         if head_lemma in ROLE_NOUNS and not plural and (end - begin == 1 or self._qualifies(phrase_toks, head - begin)):
-            holder = self.resolver.role(toks[head].start, toks[head].sent, head_lemma)
-            if holder is not None and self._role_fits(holder, text):
+            quals = [(t.lemma, self._is_place(t)) for t in toks[head + 1 : end]]
+            quals += [(t.lemma, self._is_place(t)) for t in toks[begin:head]]
+            holder = self.resolver.role(
+                toks[head].start,
+                toks[head].sent,
+                head_lemma,
+                of=head_of(head_lemma, quals),
+                fits=lambda actor: self._role_fits(actor, text),
+            )
+            if holder is None and head_lemma in DESCRIPTORS:
+                holder = self._recent_person(toks[head].start)
+            if holder is not None:
                 self.resolver.count(holder, toks[head].start)
                 name = self.state.actors[holder].name
                 return name, name, "role"
             return text, None, "role"
         return text, None, "anonymous"
 
+    def _is_place(self, tok: Token) -> bool:
+        """Part of a location's name ("главы Казахстана") or an adjective of one ("российский лидер")."""
+        m = self.mention_at.get(self.index[id(tok)])
+        if m is not None:
+            return m.kind == "location"
+        return tok.pos == "ADJ" and self._place_adjective(tok.lemma)
+
+    def _place_adjective(self, lemma: str) -> bool:
+        stems = self._place_stems()
+        return len(lemma) > 4 and any(lemma[:4] == p[:4] for p in stems)
+
+    def _place_stems(self) -> set[str]:
+        if self._places is None:
+            self._places = {
+                w
+                for a in self.state.actors
+                if a.kind == "location"
+                for v in (a.name, *a.variants)
+                for w in key(v).split()
+                if len(w) > 3
+            }
+        return self._places
+
     @staticmethod
     def _qualifies(phrase: list[Token], head: int) -> bool:
         """ "бывший министр", "министр обороны": a role phrase, not "министр и эксперт"."""
         return all(t.pos in ("ADJ", "NOUN", "PROPN", "DET", "ADP") for t in phrase)
 
-    def _role_fits(self, actor: int, phrase: str) -> bool:
+    def _role_fits(self, actor: int, phrase: str) -> int:
         """ "президент России" must not resolve to a person whose role is "президент США".
 
-        A qualifier that names a place of the article ("России") must appear in the person's role;
-        other qualifiers ("Большого", "театра") are the text's own shorthand for the body.
+        A qualifier that names a place of the article ("России", "российский") should appear in the
+        person's role: 2 when it does (or the phrase names no place), 1 when the role names no
+        place at all ("президент Владимир Путин"), 0 when it names another. Other qualifiers
+        ("Большого", "театра") are the text's own shorthand for the body.
         """
         role = key(self.state.actors[actor].role or "")
         words = key(phrase).split()
         if len(words) <= 1:
-            return True
-        places = {
-            w
-            for a in self.state.actors
-            if a.kind == "location"
-            for v in (a.name, *a.variants)
-            for w in key(v).split()
-            if len(w) > 3
-        }
-        named = [w for w in words[1:] if len(w) > 3 and any(p[:5] == w[:5] for p in places)]
-        return all(w[:4] in role for w in named)
+            return 2
+        places = self._place_stems()
+        named = [w for w in words if len(w) > 3 and any(p[:5] == w[:5] or p[:4] == w[:4] for p in places)]
+        if all(w[:4] in role for w in named):
+            return 2
+        in_role = [w for w in role.split() if len(w) > 3 and any(p[:5] == w[:5] for p in places)]
+        return 0 if in_role else 1
 
     def _last_person_speaker(self, pos: int) -> str | None:
         """ "признает автор": the author is the person whose column the article retells, the last one quoted."""
