@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console|analyze|backup|export|import|chart]`."""
+"""Command line: `python -m bot [run|console|analyze|backup|export|import|chart|migrate|copy]`."""
 
 from __future__ import annotations
 
@@ -36,9 +36,18 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("paths", nargs="+", metavar="PATH", help="text or HTML files; - reads stdin")
     analyze.add_argument("--json", action="store_true", help="one JSON object per input, in input order")
     analyze.set_defaults(func=_analyze)
-    backup = sub.add_parser("backup", help="write a consistent copy of the database (safe while the bot runs)")
+    backup = sub.add_parser("backup", help="write a consistent copy of the database (safe while the bot runs); "
+                                           "PostgreSQL: pg_dump custom format")
     backup.add_argument("path", metavar="PATH")
     backup.set_defaults(func=_backup)
+    sub.add_parser("migrate", help="apply pending migrations to DATABASE_URL and exit (for deploy pipelines)"
+                   ).set_defaults(func=_migrate)
+    copy = sub.add_parser("copy", help="copy a whole library between databases (SQLite, PostgreSQL); resumable, "
+                                       "verified by per-table counts and checksums")
+    copy.add_argument("source", metavar="SOURCE_URL", help="e.g. sqlite:///data/dossier.db")
+    copy.add_argument("target", metavar="TARGET_URL", help="an empty database, e.g. postgresql://user@host/dossier")
+    copy.add_argument("--batch", type=int, default=500, metavar="ROWS", help="rows per transaction (default 500)")
+    copy.set_defaults(func=_copy)
     export = sub.add_parser("export", help="export articles with their actors, claims and tags")
     export.add_argument("path", metavar="PATH", help="output file; - for stdout")
     export.add_argument("--format", choices=["json", "csv"], default="json")
@@ -140,8 +149,28 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     setup_logging(settings.log_level)
     from bot.maintenance import backup
 
-    asyncio.run(backup(settings, Path(args.path)))
-    return 0
+    return asyncio.run(backup(settings, Path(args.path)))
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    from bot.migrate_cli import migrate
+
+    return asyncio.run(migrate(settings.database_url))
+
+
+def _copy(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    from bot.copy_cli import run_copy
+
+    if args.batch < 1:
+        print("--batch must be 1 or more", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return asyncio.run(run_copy(args.source, args.target, batch=args.batch))
+    except KeyboardInterrupt:
+        print("\ninterrupted: run the same command again to continue where it stopped", file=sys.stderr)
+        return 130
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

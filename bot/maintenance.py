@@ -15,12 +15,26 @@ CSV_FIELDS = ("id", "title", "source", "via", "url", "added_at", "status", "acto
               "actions")
 
 
-async def backup(settings: Settings, path: Path) -> None:
-    """SQLite's online backup: a consistent snapshot even while the bot writes."""
+async def backup(settings: Settings, path: Path) -> int:
+    """A consistent snapshot even while the bot writes: SQLite's online backup, or on PostgreSQL
+    ``pg_dump`` in its custom format (storage/pgdump.py). Returns the exit code."""
+    url = settings.database_url
+    if url.startswith(("postgresql://", "postgres://")):
+        from bot.migrate_cli import shown_url
+        from storage.pgdump import PgDumpError, pg_dump
+
+        try:
+            await pg_dump(url, path, shown_url=shown_url(url))
+        except PgDumpError as exc:
+            print(f"backup: {exc}", file=sys.stderr)
+            return 1
+        print(f"backup written to {path} (pg_dump custom format; restore with pg_restore)")
+        return 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    async with Storage.open(settings.database_url) as storage:
+    async with Storage.open(url) as storage:
         await storage.backup(path)
     print(f"backup written to {path}")
+    return 0
 
 
 def flat_row(item: dict[str, Any]) -> dict[str, Any]:
