@@ -15,12 +15,30 @@ import os
 import signal
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import ForkServerContext
 from types import TracebackType
 
 from analysis.model import DEFAULT_MAX_CHARS, AnalysisResult, Rejection
 from analysis.worker import run_analysis, warm_up
 
 log = logging.getLogger(__name__)
+
+
+def analysis_context() -> ForkServerContext:
+    """The multiprocessing context analysis processes are forked from: a forkserver that has the
+    models loaded (`analysis.preload`), so a new or replacement worker starts in milliseconds
+    with the model pages shared. Used by the pool below and by `python -m bot worker`."""
+    # numpy's OpenBLAS starts one thread per core in every process. A worker already is a
+    # core's worth of work, so n workers x n BLAS threads oversubscribe the CPU (measured:
+    # 2 workers 0.65x the speed of 1 on 2 cores; with one BLAS thread each, 1.9x). The limit
+    # must be in the environment the forkserver inherits, before it imports numpy; an
+    # explicit setting by the operator wins.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["analysis.preload"])
+    assert isinstance(context, ForkServerContext)
+    return context
 
 
 class Analyzer:
@@ -53,15 +71,7 @@ class Analyzer:
         if self.workers == 0:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
         else:
-            # numpy's OpenBLAS starts one thread per core in every process. A worker already is a
-            # core's worth of work, so n workers x n BLAS threads oversubscribe the CPU (measured:
-            # 2 workers 0.65x the speed of 1 on 2 cores; with one BLAS thread each, 1.9x). The limit
-            # must be in the environment the forkserver inherits, before it imports numpy; an
-            # explicit setting by the operator wins.
-            for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-                os.environ.setdefault(var, "1")
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["analysis.preload"])
+            context = analysis_context()
             # Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and the bot, not each
             # worker, decides how to stop (it shuts the pool down cleanly, with no traceback).
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,

@@ -37,6 +37,7 @@ from bot.services.identity import FILING_RULES
 from bot.services.ingest import Ingest
 from bot.services.library import Library
 from bot.services.merging import Merging
+from bot.services.queue import AnalysisQueue
 from bot.services.ratelimit import SlidingWindow
 from bot.services.subscriptions import Subscriptions
 from handlers import register_handlers
@@ -93,7 +94,13 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
     on them; close both on exit. ``bot`` is what the alert sender sends with."""
     async with AsyncExitStack() as stack:
         storage = await stack.enter_async_context(Storage.open(settings.database_url, rules=FILING_RULES))
-        if analyzer is None:
+        queue: AnalysisQueue | None = None
+        if settings.analysis_mode == "queue":
+            # Workers analyse: this process loads no models (an idle Analyzer starts nothing).
+            queue = AnalysisQueue(storage)
+            stack.push_async_callback(queue.close)
+            analyzer = analyzer or Analyzer(0, max_chars=settings.max_article_chars)
+        elif analyzer is None:
             analyzer = await stack.enter_async_context(
                 Analyzer(settings.analysis_workers, max_chars=settings.max_article_chars))
         access = AccessControl(storage)
@@ -109,7 +116,7 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
             storage=storage,
             analyzer=analyzer,
             ingest=Ingest(storage, analyzer, window=settings.multipart_window, fetch_policy=fetch_policy,
-                          on_analyzed=alerts.on_analyzed),
+                          on_analyzed=alerts.on_analyzed, queue=queue),
             library=library,
             access=access,
             feeds=Feeds(storage),
@@ -118,6 +125,7 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
             merging=Merging(storage, library.matcher),
             charts=charts,
             command_rate=SlidingWindow(COMMAND_WINDOW),
+            queue=queue,
         )
 
 

@@ -88,6 +88,11 @@ async def _finish_pending(services: Services, application: AnyApplication) -> No
                 log.warning("replayed updates still running after %.0f s; finishing pending articles now",
                             REPLAY_WAIT)
         rows = await services.storage.pending_articles()
+        if services.queue is not None:
+            # Several bot processes may share the queue: answer only the articles no live one
+            # waits for (and queue them all now, so the workers take them in parallel).
+            rows = [row for row in rows
+                    if await services.queue.adopt(row.id, alerts=row.origin_kind != "import")]
         for row in rows:
             # An import interrupted mid-way leaves pending articles too; imports alert only on request,
             # so finishing them here must not alert either.

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console|analyze|backup|export|import|chart|migrate|copy]`."""
+"""Command line: `python -m bot [run|worker|console|analyze|backup|export|import|chart|migrate|copy]`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=_run)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="start the bot (long polling); the default").set_defaults(func=_run)
+    sub.add_parser("worker", help="analyse queued articles (ANALYSIS_MODE=queue); run any number of them"
+                   ).set_defaults(func=_worker)
     console = sub.add_parser("console", help="chat with the bot in this terminal, without Telegram")
     console.add_argument("--lang", choices=["ru", "en"], default=None,
                          help="interface language (default: CONSOLE_LANG, else the system language)")
@@ -106,6 +108,16 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     log.info("starting long polling against %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=None, drop_pending_updates=False)
     return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging(settings.log_level, settings.token)
+    from bot.worker import main as worker_main
+
+    path = settings.database_path
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return worker_main(settings)
 
 
 def _chart(settings: Settings, args: argparse.Namespace) -> int:

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+AnalysisMode = Literal["local", "queue"]
 
 
 class ConfigError(Exception):
@@ -57,6 +58,20 @@ class Settings(BaseSettings):
     user_rate_limit: int = Field(default=30, alias="USER_RATE_LIMIT", ge=1)
     #: IANA zone for digests (a chat that names none) and for the dates the bot shows.
     default_timezone: str = Field(default="UTC", alias="DEFAULT_TIMEZONE")
+    #: Where articles are analysed: "local" (this process's worker pool) or "queue" (the bot only
+    #: stores and queues them; `python -m bot worker` processes analyse and file them).
+    analysis_mode: AnalysisMode = Field(default="local", alias="ANALYSIS_MODE")
+    #: A worker gives up on one article after this many seconds (the article fails with the reason).
+    analysis_timeout: float = Field(default=300.0, alias="ANALYSIS_TIMEOUT", gt=0, le=86400)
+    #: A worker's claim on a job lasts this long unless renewed (it renews every third of it):
+    #: a job whose worker died is retried this soon.
+    analysis_claim_ttl: float = Field(default=60.0, alias="ANALYSIS_CLAIM_TTL", ge=1, le=3600)
+    #: Claims of one job before it fails for good (a worker died on it every time).
+    analysis_max_attempts: int = Field(default=3, alias="ANALYSIS_MAX_ATTEMPTS", ge=1, le=100)
+    #: The alert sender and digest scheduler run in one process of the fleet, the holder of a lease
+    #: that lasts LEASE_TTL seconds and is renewed every LEASE_RENEW seconds.
+    lease_ttl: float = Field(default=15.0, alias="LEASE_TTL", gt=0, le=20)
+    lease_renew: float = Field(default=3.0, alias="LEASE_RENEW", gt=0, le=5)
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
@@ -102,6 +117,15 @@ class Settings(BaseSettings):
             raise ValueError("must be an IANA time zone name, e.g. Europe/Moscow or UTC") from None
         return name
 
+    @model_validator(mode="after")
+    def _lease_timing(self) -> Settings:
+        # The holder stops starting sends once two renewals in a row failed (see bot/lease.py), and
+        # that must still leave it time before the lease is free for another process.
+        if self.lease_renew * 2 >= self.lease_ttl:
+            raise ValueError(f"LEASE_RENEW ({self.lease_renew:g}) must be less than half of LEASE_TTL "
+                             f"({self.lease_ttl:g})")
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.default_timezone)
@@ -131,7 +155,10 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a rule across variables: its message names them (input: every value)
+                lines.append(str(err["msg"]).removeprefix("Value error, "))
+                continue
+            field = str(err["loc"][0])
             env = _ENV_NAMES.get(field, field)
             shown = "" if field == "telegram_bot_token" else f" (got {err.get('input')!r})"
             lines.append(f"{env}: {err['msg']}{shown}")

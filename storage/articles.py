@@ -201,7 +201,7 @@ class _Facts:
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class PreparedAnalysis:
     """What filing needs that is computed before the transaction (off the writer thread)."""
 
     actor_keys: list[ActorKeys]
@@ -212,9 +212,9 @@ class _Prepared:
     stemmed_body: str | None
 
 
-def _prepare(analysis: ArticleAnalysis, rules: FilingRules) -> _Prepared:
+def prepare_analysis(analysis: ArticleAnalysis, rules: FilingRules) -> PreparedAnalysis:
     identity = rules.identity
-    return _Prepared(
+    return PreparedAnalysis(
         [identity.actor_keys(a) for a in analysis.actors],
         [identity.tag_keys(t) for t in analysis.tags],
         stem_text(analysis.title),
@@ -252,11 +252,11 @@ def _keep_name_en(tx: Tx, actor_id: int, actor: Actor) -> None:
     )
 
 
-def _save_analysis(
+def save_analysis_tx(
     tx: Tx,
     article_id: int,
     analysis: ArticleAnalysis,
-    prepared: _Prepared,
+    prepared: PreparedAnalysis,
     rules: FilingRules,
     ts: int,
     enqueue_alerts: bool,
@@ -472,9 +472,9 @@ class SqliteArticles:
         Raises KeyError if the article does not exist.
         """
         ts = now_or(now)
-        prepared = await asyncio.to_thread(_prepare, analysis, rules)
+        prepared = await asyncio.to_thread(prepare_analysis, analysis, rules)
         return await self._db.write(
-            lambda tx: _save_analysis(tx, article_id, analysis, prepared, rules, ts, enqueue_alerts)
+            lambda tx: save_analysis_tx(tx, article_id, analysis, prepared, rules, ts, enqueue_alerts)
         )
 
     async def mark_failed(self, article_id: int, error: str, *, now: int | None = None) -> None:

@@ -30,9 +30,12 @@ from storage.records import (
     ArticleFull,
     ArticleRow,
     ChatSettings,
+    ClaimedJob,
     ClaimRow,
     EgoRows,
     Feed,
+    JobCounts,
+    JobState,
     LibraryRows,
     LibraryStats,
     Member,
@@ -314,6 +317,33 @@ class ChartStore(Protocol):
     async def explain(self, name: str) -> list[str]: ...
 
 
+class JobStore(Protocol):
+    """The analysis job queue (storage/jobs.py): claims, renewals, filing each article once."""
+
+    async def enqueue(self, article_id: int, *, alerts: bool, waiter: str | None = None,
+                      wait_ttl: float = 0.0, now: float | None = None) -> None: ...
+    async def claim(self, worker: str, *, ttl: float, max_attempts: int,
+                    now: float | None = None) -> ClaimedJob | None: ...
+    async def renew(self, article_id: int, worker: str, *, ttl: float, now: float | None = None) -> bool: ...
+    async def finish(self, article_id: int, worker: str, analysis: ArticleAnalysis, rules: FilingRules,
+                     *, now: float | None = None) -> list[int] | None: ...
+    async def fail(self, article_id: int, worker: str, error: str, *, now: float | None = None) -> bool: ...
+    async def release(self, article_id: int, worker: str, error: str | None, *, count_attempt: bool) -> None: ...
+    async def states(self, article_ids: Sequence[int]) -> list[JobState]: ...
+    async def renew_waits(self, waiter: str, ttl: float, *, now: float | None = None) -> int: ...
+    async def adopt(self, article_id: int, *, alerts: bool, waiter: str, wait_ttl: float,
+                    now: float | None = None) -> bool: ...
+    async def counts(self) -> JobCounts: ...
+
+
+class LeaseStore(Protocol):
+    """Named leases (storage/leases.py): one holder at a time across all processes."""
+
+    async def acquire(self, name: str, holder: str, ttl: float, *, now: float | None = None) -> bool: ...
+    async def release(self, name: str, holder: str) -> bool: ...
+    async def holder(self, name: str, *, now: float | None = None) -> str | None: ...
+
+
 class Backend(Protocol):
     """One database: every aggregate, the write generation, and close()."""
 
@@ -331,6 +361,8 @@ class Backend(Protocol):
     maintenance: MaintenanceStore
     merges: MergeStore
     charts: ChartStore
+    jobs: JobStore
+    leases: LeaseStore
 
     @property
     def generation(self) -> int: ...

@@ -427,6 +427,39 @@ class Feed:
     added_at: int
 
 
+JobStatus = Literal["queued", "done", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """An analysis job a worker just claimed: what it needs to analyse the article."""
+
+    article_id: int
+    text: str
+    origin: str | None
+    alerts: bool
+    #: Claims so far, this one included (1 on the first try).
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobState:
+    """Where an article's analysis job stands (the bot side waits for it to leave "queued")."""
+
+    article_id: int
+    status: JobStatus
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobCounts:
+    queued: int
+    claimed: int
+    done: int
+    failed: int
+
+
 __all__ = [
     "ActionRow",
     "ActorBrief",
@@ -444,8 +477,12 @@ __all__ = [
     "ArticleTag",
     "ChatSettings",
     "ClaimRow",
+    "ClaimedJob",
     "CoMention",
     "Feed",
+    "JobCounts",
+    "JobState",
+    "JobStatus",
     "LibraryStats",
     "MatchedTarget",
     "Member",

@@ -76,6 +76,8 @@ class Storage:
         self.maintenance = backend.maintenance
         self.merges = backend.merges
         self.charts = backend.charts
+        self.jobs = backend.jobs
+        self.leases = backend.leases
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -131,6 +133,13 @@ class Storage:
         return await self.articles.save_analysis(
             article_id, analysis, self.rules, now=now, enqueue_alerts=enqueue_alerts
         )
+
+    async def finish_job(self, article_id: int, worker: str, analysis: ArticleAnalysis,
+                         *, now: float | None = None) -> list[int] | None:
+        """File a worker's analysis once (see JobStore.finish) with this Storage's filing rules."""
+        if self.rules is None:
+            raise StorageError("this Storage was opened without filing rules (Storage.open(url, rules=...))")
+        return await self.jobs.finish(article_id, worker, analysis, self.rules, now=now)
 
     async def mark_failed(self, article_id: int, error: str, *, now: int | None = None) -> None:
         await self.articles.mark_failed(article_id, error, now=now)

@@ -11,6 +11,8 @@ from storage.db import Database
 from storage.feeds import SqliteFeeds
 from storage.imports import SqliteImports
 from storage.inbox import SqliteInbox
+from storage.jobs import SqliteJobs
+from storage.leases import SqliteLeases
 from storage.maintenance import SqliteMaintenance
 from storage.members import SqliteChats, SqliteMembers
 from storage.merges import SqliteMerges
@@ -23,6 +25,8 @@ from storage.protocols import (
     FeedStore,
     ImportStore,
     InboxStore,
+    JobStore,
+    LeaseStore,
     MaintenanceStore,
     MemberStore,
     MergeStore,
@@ -56,6 +60,8 @@ class SqliteBackend:
         self.maintenance: MaintenanceStore = SqliteMaintenance(db)
         self.merges: MergeStore = SqliteMerges(db)
         self.charts: ChartStore = SqliteCharts(db)
+        self.jobs: JobStore = SqliteJobs(db)
+        self.leases: LeaseStore = SqliteLeases(db)
 
     @classmethod
     async def open(cls, database_url: str, *, migrations_dir: Path | None = None) -> SqliteBackend:

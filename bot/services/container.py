@@ -13,6 +13,7 @@ from bot.services.feeds import Feeds
 from bot.services.ingest import Ingest
 from bot.services.library import Library
 from bot.services.merging import Merging
+from bot.services.queue import AnalysisQueue
 from bot.services.ratelimit import SlidingWindow
 from bot.services.subscriptions import Subscriptions
 from storage.repository import Storage
@@ -36,3 +37,5 @@ class Services:
     charts: Charts
     #: Members' commands per minute (the gate slows down floods; articles are never limited).
     command_rate: SlidingWindow
+    #: ANALYSIS_MODE=queue: the wait for `python -m bot worker` processes (None: analysed here).
+    queue: AnalysisQueue | None = None

@@ -32,6 +32,7 @@ from bot.services.extract import (
 )
 from bot.services.fetch import FetchPolicy, fetch_page
 from bot.services.parts import MAX_PART_GAP, continues, join_parts
+from bot.services.queue import AnalysisQueue
 from storage.records import ArticleFull, NewArticle, OriginKind
 from storage.repository import Storage
 
@@ -137,9 +138,12 @@ async def _nothing() -> None:
 
 class Ingest:
     def __init__(self, storage: Storage, analyzer: Analyzer, *, window: float = 2.0,
-                 fetch_policy: FetchPolicy | None = None, on_analyzed: AnalyzedHook | None = None) -> None:
+                 fetch_policy: FetchPolicy | None = None, on_analyzed: AnalyzedHook | None = None,
+                 queue: AnalysisQueue | None = None) -> None:
         self.storage = storage
         self.analyzer = analyzer
+        #: ANALYSIS_MODE=queue: workers analyse; this process queues the article and waits.
+        self.queue = queue
         self.window = window
         self.fetch_policy = fetch_policy or FetchPolicy()
         self._groups: dict[tuple[object, ...], _Group] = {}
@@ -300,12 +304,19 @@ class Ingest:
         self, article_id: int, text: str, *, origin: str | None = None, alerts: bool = True
     ) -> IngestOutcome:
         """Analyse an article already in the database (new, or left pending by a restart)."""
-        result = await self.analyzer.analyze(text, origin=origin)
-        if isinstance(result, Rejection):
-            await self.storage.mark_failed(article_id, result.error)
-            return IngestOutcome("failed", article_id, await self.storage.get_article(article_id),
-                                 error=result.error)
-        await self.storage.save_analysis(article_id, result, now=int(time.time()), enqueue_alerts=alerts)
+        if self.queue is not None:
+            state = await self.queue.analyse(article_id, alerts=alerts)
+            full = await self.storage.get_article(article_id)
+            if full is None or full.article.status != "done":
+                error = (full.article.error if full is not None else None) or state.last_error or "?"
+                return IngestOutcome("failed", article_id, full, error=error)
+        else:
+            result = await self.analyzer.analyze(text, origin=origin)
+            if isinstance(result, Rejection):
+                await self.storage.mark_failed(article_id, result.error)
+                return IngestOutcome("failed", article_id, await self.storage.get_article(article_id),
+                                     error=result.error)
+            await self.storage.save_analysis(article_id, result, now=int(time.time()), enqueue_alerts=alerts)
         if alerts and self.on_analyzed is not None:
             try:
                 await self.on_analyzed(article_id)

@@ -141,14 +141,15 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
     async with Storage.open(f"sqlite:///{path}"):
         pass
     con = sqlite3.connect(path)
-    con.execute("INSERT INTO schema_version VALUES (9, 'future', '2030-01-01T00:00:00Z')")
+    future = SHIPPED[-1][0] + 1
+    con.execute("INSERT INTO schema_version VALUES (?, 'future', '2030-01-01T00:00:00Z')", (future,))
     con.commit()
     con.close()
     with pytest.raises(SchemaTooNewError) as err:
         async with Storage.open(f"sqlite:///{path}"):
             pass
     assert str(err.value) == (
-        f"database schema version 9 is newer than this Dossier (knows up to {SHIPPED[-1][0]}); upgrade Dossier"
+        f"database schema version {future} is newer than this Dossier (knows up to {SHIPPED[-1][0]}); upgrade Dossier"
     )
 
 

@@ -1,0 +1,125 @@
+"""Real `python -m bot worker` processes on one SQLite file, for the queue and lease tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from bot.services.identity import FILING_RULES
+from storage.records import NewArticle
+from storage.repository import Storage
+
+FILED = re.compile(r"filed article (\d+) ")
+DROPPED = re.compile(r"article (\d+) was already filed; this result is dropped")
+
+
+def worker_env(db: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "ANALYSIS_"))}
+    env.update({"DATABASE_URL": f"sqlite:///{db}", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+class WorkerProcess:
+    """`python -m bot worker` in its own process group (SIGKILL/SIGSTOP take its analysis child too)."""
+
+    def __init__(self, env: dict[str, str], cwd: Path, log: Path) -> None:
+        self.env, self.cwd, self.log = env, cwd, log
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "worker", env=self.env, cwd=self.cwd,
+                stdout=out, stderr=out, start_new_session=True)
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def filed(self) -> list[int]:
+        return [int(m) for m in FILED.findall(self.output())]
+
+    def dropped(self) -> list[int]:
+        return [int(m) for m in DROPPED.findall(self.output())]
+
+    def ready(self) -> bool:
+        assert self.proc is not None
+        if self.proc.returncode is not None:
+            raise AssertionError(f"the worker exited with {self.proc.returncode}:\n{self.output()}")
+        return " ready (analysis process " in self.output()
+
+    def signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, sig)
+
+    async def kill(self) -> None:
+        self.signal_group(signal.SIGKILL)
+        assert self.proc is not None
+        await self.proc.wait()
+
+    async def stop(self, timeout: float = 20.0) -> int:  # noqa: ASYNC109
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), timeout)
+            except TimeoutError:
+                await self.kill()
+        self.signal_group(signal.SIGKILL)
+        return self.proc.returncode if self.proc.returncode is not None else -9
+
+
+@contextlib.asynccontextmanager
+async def workers(env: dict[str, str], cwd: Path, count: int) -> AsyncIterator[list[WorkerProcess]]:
+    """``count`` workers, started together, ready (models loaded) when the block starts."""
+    procs = [WorkerProcess(env, cwd, cwd / f"worker{i}.log") for i in range(count)]
+    try:
+        for p in procs:
+            await p.start()
+        await wait_until(lambda: all(p.ready() for p in procs), 90, "the workers to load their models")
+        yield procs
+    finally:
+        for p in procs:
+            if p.proc is not None and p.proc.returncode is None:
+                await p.kill()
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float, message: str) -> None:  # noqa: ASYNC109
+    """Until ``condition()`` holds (an event in another process: a log line, a database row)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
+        await asyncio.sleep(0.05)
+
+
+async def store_articles(db: Path, texts: list[str], *, queue: bool) -> list[int]:
+    """Store raw articles (status pending) and, with ``queue``, queue their analysis in order."""
+    async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
+        ids = []
+        for i, text in enumerate(texts):
+            article_id, created = await storage.add_article(NewArticle(
+                text=text, origin_kind="paste", added_by=1, added_at=int(time.time()), added_chat_id=None,
+                added_message_id=i + 1))
+            assert created
+            ids.append(article_id)
+        if queue:
+            await queue_articles(storage, ids)
+        return ids
+
+
+async def queue_articles(storage: Storage, ids: list[int]) -> None:
+    for article_id in ids:
+        await storage.jobs.enqueue(article_id, alerts=False)

@@ -1,0 +1,105 @@
+"""`python -m bot worker` for real: processes sharing one queue, killed, frozen and hung mid-job."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+from fleet_processes import queue_articles, store_articles, wait_until, worker_env, workers
+from test_access import article_text, db_rows
+
+from bot.services.identity import FILING_RULES
+from storage.repository import Storage
+
+SLOW = "МЕДЛЕННАЯ-СТАТЬЯ"
+HUNG = "ЗАВИСШАЯ-СТАТЬЯ"
+
+
+def jobs(db: Path) -> dict[int, tuple[str, int, str | None, str | None]]:
+    """article id -> (status, attempts, finished_by, last_error)."""
+    return {int(r[0]): (str(r[1]), int(r[2]), r[3], r[4]) for r in
+            db_rows(db, "SELECT article_id, status, attempts, finished_by, last_error FROM analysis_jobs")}
+
+
+def statuses(db: Path) -> dict[int, tuple[str, str | None]]:
+    return {int(r[0]): (str(r[1]), r[2]) for r in db_rows(db, "SELECT id, status, error FROM articles")}
+
+
+def claimed_by(db: Path, article_id: int) -> str | None:
+    rows = db_rows(db, "SELECT claimed_by FROM analysis_jobs WHERE article_id = ? AND status = 'queued'", (article_id,))
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+@pytest.mark.timeout(180)
+async def test_two_workers_share_the_queue_and_a_killed_workers_job_is_retried_once(tmp_path: Path) -> None:
+    db = tmp_path / "dossier.db"
+    texts = [article_text(i) if i != 4 else f"{article_text(i)}\n\n{SLOW}" for i in range(9)]
+    ids = await store_articles(db, texts, queue=False)
+    slow = ids[4]  # claimed in article order: both workers file some before one of them takes it
+    env = worker_env(db, ANALYSIS_CLAIM_TTL="2", DOSSIER_TEST_ANALYSIS_DELAY=f"{SLOW}=6")
+    async with workers(env, tmp_path, 2) as (one, two):
+        async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
+            await queue_articles(storage, ids)
+        await wait_until(lambda: claimed_by(db, slow) is not None, 30, "the slow article to be claimed")
+        holder = claimed_by(db, slow)
+        victim, survivor = (one, two) if holder is not None and holder.endswith(f":{one.pid}") else (two, one)
+        assert holder is not None and holder.endswith(f":{victim.pid}")
+        await victim.kill()  # SIGKILL, analysis child included: the claim is left to run out
+
+        await wait_until(lambda: all(s == "done" for s, *_ in jobs(db).values()) and len(jobs(db)) == len(ids),
+                         120, "every job done")
+        assert await survivor.stop() == 0, survivor.output()
+
+    assert {s for s, _ in statuses(db).values()} == {"done"}
+    state = jobs(db)
+    assert state[slow][1] == 2, "the killed worker's job was claimed a second time"
+    assert state[slow][2] is not None and state[slow][2].endswith(f":{survivor.pid}")
+    assert "stopped answering" in (state[slow][3] or "")
+    filed = victim.filed() + survivor.filed()
+    assert sorted(filed) == ids, "each article filed once, across both workers"
+    assert slow not in victim.filed()
+    print(f"victim filed {victim.filed()}, survivor {survivor.filed()}")
+    counts = db_rows(db, "SELECT article_id, count(*) FROM mentions GROUP BY article_id")
+    assert {int(r[0]) for r in counts} == set(ids)
+
+
+@pytest.mark.timeout(180)
+async def test_a_late_result_of_a_worker_presumed_dead_is_dropped(tmp_path: Path) -> None:
+    db = tmp_path / "dossier.db"
+    ids = await store_articles(db, [f"{article_text(3)}\n\n{SLOW}", article_text(4)], queue=False)
+    slow = ids[0]
+    env = worker_env(db, ANALYSIS_CLAIM_TTL="2", DOSSIER_TEST_ANALYSIS_DELAY=f"{SLOW}=4")
+    async with workers(env, tmp_path, 2) as (one, two):
+        async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
+            await queue_articles(storage, ids)
+        await wait_until(lambda: claimed_by(db, slow) is not None, 30, "the slow article to be claimed")
+        holder = claimed_by(db, slow)
+        frozen, other = (one, two) if holder is not None and holder.endswith(f":{one.pid}") else (two, one)
+        frozen.signal_group(signal.SIGSTOP)  # alive but silent: its claim runs out
+        try:
+            await wait_until(lambda: jobs(db).get(slow, ("",))[0] == "done", 60, "the other worker to file it")
+        finally:
+            frozen.signal_group(signal.SIGCONT)
+        await wait_until(lambda: slow in frozen.dropped(), 60, "the late result to be dropped")
+        assert await frozen.stop() == 0 and await other.stop() == 0
+
+    assert other.filed().count(slow) == 1 and slow not in frozen.filed()
+    assert sorted(one.filed() + two.filed()) == ids
+    assert jobs(db)[slow][2] is not None and str(jobs(db)[slow][2]).endswith(f":{other.pid}")
+
+
+@pytest.mark.timeout(150)
+async def test_a_hung_article_fails_with_its_reason_and_the_queue_goes_on(tmp_path: Path) -> None:
+    db = tmp_path / "dossier.db"
+    ids = await store_articles(db, [article_text(5), f"{article_text(6)}\n\n{HUNG}", article_text(7)], queue=True)
+    env = worker_env(db, ANALYSIS_TIMEOUT="3", DOSSIER_TEST_ANALYSIS_DELAY=f"{HUNG}=3600")
+    async with workers(env, tmp_path, 1) as (worker,):
+        await wait_until(lambda: len(jobs(db)) == 3 and all(s != "queued" for s, *_ in jobs(db).values()), 90,
+                         "all three jobs closed")
+        assert await worker.stop() == 0, worker.output()
+    articles = statuses(db)
+    assert articles[ids[0]] == ("done", None) and articles[ids[2]] == ("done", None)
+    assert articles[ids[1]] == ("failed", "analysis timed out after 3 s")
+    assert jobs(db)[ids[1]][0] == "failed"
+    assert "the analysis process was replaced" in worker.output()
