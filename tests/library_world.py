@@ -50,6 +50,12 @@ async def build_library(storage: Storage, n: int = 1000, seed: int = 11) -> None
         if update_id % 3:
             await storage.inbox_done(update_id, now=T0 + 100 + update_id)
     await storage.set_import_position("result.json:42", 17, now=T0)
+    # The analysis queue and the alert sender's lease (migration 010): two jobs, closed by a claim
+    # (their articles are filed already), each with a waiter.
+    for brief in await storage.recent_articles(limit=2, offset=5):
+        await storage.jobs.enqueue(brief.id, alerts=True, waiter="bot-1", wait_ttl=30.5, now=T0)
+    assert await storage.jobs.claim("worker-1", ttl=60, max_attempts=3, now=T0 + 1) is None
+    await storage.leases.acquire("alerts", "bot-1", 15.0, now=T0 + 0.25)
     await storage.follow_ahead("person", "Борис Джонсон", "bars dzhansan", [("Джонсон", "dzhansan")])
     # The newest article deleted: the next id must stay ahead of it after a copy.
     recent = await storage.recent_articles(limit=1)

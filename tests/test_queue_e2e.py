@@ -3,6 +3,7 @@ bot sends the card; a bot killed while it waits answers each article once after 
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -18,6 +19,16 @@ from fakes.bot_api import FakeBotAPI
 SLOW = "МЕДЛЕННАЯ-СТАТЬЯ"
 
 
+def waiter(db: Path, article_id: int) -> str | None:
+    rows = db_rows(db, "SELECT waiter FROM analysis_jobs WHERE article_id = ?", (article_id,))
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def claimed(db: Path, article_id: int) -> bool:
+    return bool(db_rows(db, "SELECT 1 FROM analysis_jobs WHERE article_id = ? AND claimed_by IS NOT NULL "
+                            "AND status = 'queued'", (article_id,)))
+
+
 def job_status(db: Path) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in db_rows(db, "SELECT article_id, status FROM analysis_jobs")}
 
@@ -29,7 +40,7 @@ async def test_queue_mode_cards_come_once_also_across_a_bot_killed_while_waiting
     fake_api.register_user(OWNER, first_name="Ольга", language_code="ru")
     db = tmp_path / "dossier.db"
     env = bot_env(fake_api, db, ANALYSIS_MODE="queue")
-    wenv = worker_env(db, DOSSIER_TEST_ANALYSIS_DELAY=f"{SLOW}=6")
+    wenv = worker_env(db, DOSSIER_TEST_ANALYSIS_DELAY=f"{SLOW}=8")
     log = tmp_path / "bot.log"
     worker = WorkerProcess(wenv, tmp_path, tmp_path / "worker.log")
     await worker.start()
@@ -51,17 +62,25 @@ async def test_queue_mode_cards_come_once_also_across_a_bot_killed_while_waiting
             await wait_until(lambda: len(job_status(db)) == 3, 30, "both new articles queued")
             await first.kill()
 
-        # A worker files both while the bot is down (the slow one takes a few seconds longer).
+        # A worker files the second article while the bot is down, and is frozen holding the slow one.
         worker = WorkerProcess(wenv, tmp_path, tmp_path / "worker2.log")
         await worker.start()
         fast, slow = (int(r[0]) for r in db_rows(
             db, "SELECT id FROM articles WHERE origin_message_id IN (20, 30) ORDER BY origin_message_id"))
         await wait_until(lambda: job_status(db).get(fast) == "done", 90, "the worker to file the second article")
+        await wait_until(lambda: waiter(db, slow) is not None and claimed(db, slow), 30, "the slow one claimed")
+        worker.signal_group(signal.SIGSTOP)
+        first_waiter = waiter(db, slow)
         restarted = time.monotonic()
         async with bot_process(env, tmp_path, log) as second:
             await wait_polling(fake_api, second, restarted, timeout=30)
-            await fake_api.wait_for(lambda: cards_for(fake_api, article_title(1)) and
-                                    cards_for(fake_api, article_title(2)), 60, message="both cards after restart")
+            # The restarted bot replays both updates: the filed one is answered at once, the pending
+            # one is waited for (its name replaces the dead bot's on the job) until the worker files it.
+            await fake_api.wait_for(lambda: cards_for(fake_api, article_title(1)), 30, message="the filed one's card")
+            await wait_until(lambda: waiter(db, slow) != first_waiter, 30, "the new bot to wait for the slow one")
+            assert not cards_for(fake_api, article_title(2))
+            worker.signal_group(signal.SIGCONT)
+            await fake_api.wait_for(lambda: cards_for(fake_api, article_title(2)), 60, message="the late card")
             await wait_until(lambda: job_status(db).get(slow) == "done", 30, "the slow article filed")
             assert await second.stop() == 0, second.output()
         assert await worker.stop() == 0
