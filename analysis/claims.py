@@ -31,6 +31,7 @@ from analysis.speakers import (
     Speaker,
     SpeakerFinder,
     is_speech,
+    is_speech_gerund,
 )
 from analysis.state import State
 
@@ -91,7 +92,7 @@ class _Finder(SpeakerFinder):
         """«Полагаю, в этом есть смысл, — сообщила изданию Стент. — Объект ...»."""
         inner_start = qs + 1
         inner = self.text[inner_start : qe - 1]
-        m = re.search(r"([,!?…])\s*[—–]\s*([^—–«»„“]{3,150}?)[.,:]\s*[—–]\s*", inner)
+        m = re.search(r"([,!?…])\s*(?:[—–]|-(?=\s))\s*([^—–«»„“]{3,150}?)[.,:]\s*(?:[—–]|-(?=\s))\s*", inner)
         if not m:
             return False
         a_start, a_stop = inner_start + m.start(2), inner_start + m.end(2)
@@ -113,11 +114,11 @@ class _Finder(SpeakerFinder):
         return None
 
     def _attribution_after(self, qs: int, qe: int, inner: str) -> bool:
-        m = re.match(r"[,.!?…]?\s*[—–]\s*", self.text[qe : qe + 5])
+        m = re.match(r"[,.!?…]?\s*(?:[—–]|-(?=\s))\s*", self.text[qe : qe + 5])
         if not m:
             return False
         a_start = qe + m.end()
-        stop_m = re.search(r"[.!?:;«\n]|\s[—–]\s", self.text[a_start : a_start + 300])
+        stop_m = re.search(r"[.!?:;«\n]|\s[—–-]\s", self.text[a_start : a_start + 300])
         a_stop = a_start + (stop_m.start() if stop_m else min(300, len(self.text) - a_start))
         verb = self._speech_verb(self._tok_range(a_start, a_stop))
         if verb is None:
@@ -160,7 +161,7 @@ class _Finder(SpeakerFinder):
                 continue
             lead = REPORTED_LEADS.search(line)
             spk: Speaker | None
-            if lead and re.match(r"(?i:по\s+(его|её|ее)\s)", lead.group(0)):
+            if lead and re.match(r"(?i:по\s+(его|её|ее|их)\s)", lead.group(0)):
                 spk = self._pronoun(line_start + lead.start(), lead.group(0).split()[1].lower())
             else:
                 spk = self.speaker(region_start, region_stop, verb)
@@ -190,15 +191,22 @@ class _Finder(SpeakerFinder):
         if not m:
             return False
         rng = self._tok_range(sent.start + m.end(), sent.stop)
-        if not rng or not is_speech(self.tokens[rng[0]]):
+        # "Об этом заявил X", and with the subject first: "Об этом он заявил", "Об этом X сообщил".
+        verb = next((i for i in rng[:5] if is_speech(self.tokens[i])), None)
+        if verb is None or any(self.tokens[i].pos in ("VERB", "PUNCT") for i in range(rng[0], verb)):
             return False
-        verb = rng[0]
         end = re.search(r"[,:.;(]|\s(?:со ссылкой|в интервью)\s", self.text[self.tokens[verb].stop : sent.stop])
         s_stop = self.tokens[verb].stop + (end.start() if end else sent.stop - self.tokens[verb].stop)
-        spk = self.speaker(self.tokens[verb].stop, s_stop, verb)
+        spk = None
+        if verb > rng[0]:
+            spk = self.speaker(self.tokens[rng[0]].start, self.tokens[verb].start, verb)
+        spk = spk or self.speaker(self.tokens[verb].stop, s_stop, verb)
         prev = self.state.sents[n - 1]
         if prev.start < self.state.body_offset or self.text[prev.start : prev.stop].rstrip().endswith(":"):
             return False
+        if any(prev.start <= d.start < prev.stop for d in self.drafts):
+            self.used_verbs.add(verb)
+            return True  # the previous sentence has its own frame ("X заявил, что ... Об этом он написал")
         self.used_verbs.add(verb)
         self.add(prev.start, spk, prev.text, "reported", verb)
         return True
@@ -213,17 +221,31 @@ class _Finder(SpeakerFinder):
             if comma < 0 or comma - m.end() > 150:
                 continue
             s_start, s_stop = start + m.end(), start + comma
+            if self._framed(start + comma + 1, stop):
+                continue  # "По их словам, канцлер напомнила, что ...": the inner frame says whose words they are
             # "По словам Роберта Хэммонда, помощника Тиллерсона, ...": skip the apposition.
             after = self._tok_range(start + comma + 1, start + comma + 40)
-            if after and self.tokens[after[0]].lemma in ROLE_NOUNS | ROLE_MODIFIERS:
+            first_after = self.tokens[after[0]] if after else None
+            if first_after and first_after.lemma in ROLE_NOUNS | ROLE_MODIFIERS and first_after.case != "Nom":
                 nxt = sent.find(",", comma + 1)
                 if 0 < nxt - comma <= 120:
                     comma = nxt
-            pron = re.match(r"(?i:по\s+(его|её|ее)\s)", m.group(0))
+            pron = re.match(r"(?i:по\s+(его|её|ее|их)\s)", m.group(0))
             spk = self._pronoun(start + m.start(), pron.group(1).lower()) if pron else self.speaker(s_start, s_stop)
             lead = sent[: m.start()].rstrip(" ,")
             claim = sent[comma + 1 :] if not lead or len(lead.split()) <= 1 else lead + " " + sent[comma + 1 :]
             self.add(start + m.start(), spk, claim, "reported")
+
+    def _framed(self, start: int, stop: int) -> bool:
+        """Whether the words from start open with their own speech frame ("канцлер напомнила, что")."""
+        rng = self._tok_range(start, stop)
+        for i in list(rng)[:7]:
+            tok = self.tokens[i]
+            if tok.pos == "PUNCT" and tok.text != "-":
+                return False
+            if is_speech(tok) and i + 2 < len(self.tokens) and self.tokens[i + 1].text in (",", ":"):
+                return self.tokens[i + 1].text == ":" or self.tokens[i + 2].lemma == "что"
+        return False
 
     def _as_says(self, start: int, stop: int) -> None:
         """Как утверждает X, ... / ..., как сообщил X, ..."""
@@ -256,7 +278,8 @@ class _Finder(SpeakerFinder):
         """X заявил, что ... / Эксперты полагают: ..."""
         for v in range(first, stop):
             tok = self.tokens[v]
-            if not is_speech(tok) or v in self.used_verbs or self.in_quote[v]:
+            gerund = is_speech_gerund(tok)
+            if not (is_speech(tok) or gerund) or v in self.used_verbs or self.in_quote[v]:
                 continue
             j = v + 1
             while j < stop and j - v <= 5 and self.tokens[j].text not in (",", ":") and self.tokens[j].pos != "VERB":
@@ -265,6 +288,8 @@ class _Finder(SpeakerFinder):
                 continue
             sep = self.tokens[j].text
             if sep == "," and self.tokens[j + 1].lemma != "что":
+                continue
+            if gerund and sep != ",":
                 continue
             if sep == ":" and self.tokens[j + 1].text in OPENERS:
                 continue
@@ -285,15 +310,35 @@ class _Finder(SpeakerFinder):
                 s_start, s_stop = tok.stop, self.tokens[j].start
             else:
                 s_start, s_stop = self.tokens[c_start].start, tok.start
-            spk = self._subject(v, c_start, j) or self.speaker(s_start, s_stop, v)
+            spk = self._subject(v, c_start, j)
+            if gerund and spk is None:
+                continue  # a gerund names no speaker of its own
+            spk = spk or self.speaker(s_start, s_stop, v)
             if spk is None and c_start < v:
                 spk = self.speaker(tok.stop, self.tokens[j].start, v)
+            if spk is None:
+                spk = self._same_speaker(first, v)
             claim_from = self.tokens[j + 2].start if sep == "," and j + 2 < stop else self.tokens[j + 1].start
             claim_stop = self._next_frame(j + 1, stop)
             self.used_verbs.add(v)
             self.add(
                 self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[claim_stop - 1].stop], "reported", v
             )
+
+    def _same_speaker(self, first: int, verb: int) -> Speaker | None:
+        """ "X напомнила, что ..., а также добавила, что ...": a frame joined by "и"/"а" to an earlier
+        frame of the same sentence has that frame's speaker."""
+        back = verb - 1
+        while back > first and self.tokens[back].lemma in ("также", "еще", "ещё", "затем", "потом", "тоже", "не"):
+            back -= 1
+        if back <= first or self.tokens[back].lemma not in ("и", "а", "но"):
+            return None
+        sent_start = self.tokens[first].start
+        earlier = [d for d in self.drafts if sent_start <= d.start < self.tokens[back].start]
+        if not earlier:
+            return None
+        d = max(earlier, key=lambda d: d.start)
+        return d.speaker, d.actor, d.ref
 
     def _next_frame(self, begin: int, stop: int) -> int:
         """Where a second speech frame of the same sentence starts ("..., и отметил, что ..."), else stop."""
@@ -304,6 +349,8 @@ class _Finder(SpeakerFinder):
             back = k - 1
             if self.tokens[back].lemma == "не" and back - 1 > begin:
                 back -= 1  # "..., но не сообщил, кому ..."
+            if self.tokens[back].lemma in ("также", "еще", "ещё", "затем", "потом", "тоже") and back - 1 > begin:
+                back -= 1  # "..., а также добавила, что ..."
             if self.tokens[back].lemma in ("и", "а", "но") and back > begin:
                 return back
         return stop
@@ -371,6 +418,43 @@ class _Finder(SpeakerFinder):
                     if actor is not None:
                         self.resolver.count(actor, n_start)
 
+    def quote_sentence_pass(self) -> None:
+        """A sentence that is all quote, with no attribution, right after a statement in the same
+        paragraph goes on with that statement ("Меркель подчеркнула, что ... «Quote.»").
+
+        Questions never continue, and nothing continues across a paragraph break here (the
+        paragraph rule above is stricter about that).
+        """
+        text = self.text
+        quote_end = {qs: qe for qs, qe in self.quotes}
+        for qs, qe in self.quotes:
+            if qs < self.state.body_offset:
+                continue
+            inner = text[qs + 1 : qe - 1].strip()
+            if len(inner.split()) < MIN_WORDS or inner.rstrip(" .…»\"”").endswith("?"):
+                continue
+            lead = text[:qs].rstrip(" \t")
+            if not lead or lead[-1] not in ".!?…»\"”":
+                continue  # not the start of a sentence inside a paragraph
+            if not re.match(r"[.!?…]?(?:[ \t]*(?:\n|$)|[ \t]+[А-ЯЁA-Z«\"„“])", text[qe : qe + 4]):
+                continue  # an attribution or more words follow the quote
+            if any(qs <= d.start < qe or inner[:40] in d.text for d in self.drafts):
+                continue
+            sent = self._sent_of(qs)
+            before = [d for d in self.drafts if d.start < qs and "\n" not in text[d.start : qs]]
+            if not before:
+                continue
+            prev = max(before, key=lambda d: d.start)
+            end = quote_end.get(prev.start, prev.start + 1) - 1 if prev.kind == "quote" else prev.start
+            if sent - self._sent_of(end) != 1 or (prev.actor is None and prev.speaker is None):
+                continue
+            count = len(self.drafts)
+            self.add(qs, (prev.speaker, prev.actor, "continuation"), inner, "quote")
+            if len(self.drafts) > count and prev.actor:
+                actor = next((k for k, a in enumerate(self.state.actors) if a.name == prev.actor), None)
+                if actor is not None:
+                    self.resolver.count(actor, qs)
+
     def _inside_quote(self, pos: int) -> bool:
         return any(qs < pos < qe for qs, qe in self.quotes)
 
@@ -403,6 +487,7 @@ def find_claims(state: State, models: Models) -> None:
     finder.block_quotes_pass()
     finder.reported_pass()
     finder.continuation_pass()
+    finder.quote_sentence_pass()
     state.claims = finder.result()
     for actor, n in finder.resolver.resolved.items():
         state.actors[actor].mentions += n

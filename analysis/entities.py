@@ -295,7 +295,7 @@ def find_mentions(state: State, models: Models) -> None:
                 if len(piece) == 1 and piece[0].case not in (None, "Nom") and _key(name) == _key(piece[0].text):
                     # natasha could not inflect a rare name ("Обамы"); the contextual lemma usually can.
                     name = str(recover_shape(piece[0].lemma, piece[0].text))
-                name = _keep_yo(_nominative_surname(name, piece), piece)
+                name = _keep_yo(_keep_indeclinable(_nominative_surname(name, piece), piece), piece)
             name = re.sub(r"\s+", " ", name).strip()
             if kind == "person":
                 name = re.sub(r"^([A-ZА-ЯЁ])\.(?=[A-ZА-ЯЁ][a-zа-яё])", r"\1. ", name)  # "Н.Прянишников"
@@ -360,6 +360,25 @@ def _nominative_surname(name: str, piece: list[Token]) -> str:
         return " ".join(f for f in fixed if f is not None)
     fixed_last = _undo_ending(parts[-1])
     return name if fixed_last is None else " ".join([*parts[:-1], fixed_last])
+
+
+def _keep_indeclinable(name: str, piece: list[Token]) -> str:
+    """Surnames in -о and -ых/-их never decline ("Мутко", "Шевченко", "Черных"): keep them as written.
+
+    pymorphy reads an oblique "Мутко" as some adjective and "normalises" it to "Муткий", which then
+    files the same man twice.
+    """
+    words = [t for t in piece if _WORD_RE.search(t.text)]
+    parts = name.split()
+    if not words or len(parts) != len(words):
+        return name
+    surface = words[-1].text
+    low = surface.lower()
+    if not surface[:1].isupper() or not re.search(r"(?:[^аеёиоуыэюя]о|[ыи]х)$", low) or low.endswith(("ого", "его")):
+        return name
+    if _key(parts[-1]) == _key(surface):
+        return name
+    return " ".join([*parts[:-1], surface[:1] + surface[1:].lower() if surface.isupper() else surface])
 
 
 def _undo_ending(word: str) -> str | None:

@@ -80,6 +80,8 @@ def head_of(lemma: str, qualifiers: list[tuple[str, bool]]) -> str | None:
     """
     if lemma not in HEAD_ROLES:
         return None
+    if not qualifiers:
+        return "leader" if lemma == "лидер" else None
     for word, is_place in qualifiers:
         if word in STATE_NOUNS:
             return "state"
@@ -93,7 +95,7 @@ def head_of(lemma: str, qualifiers: list[tuple[str, bool]]) -> str | None:
             return "region"
         if is_place:
             return "place"
-    return "leader" if lemma == "лидер" else None
+    return None
 
 
 def _family_fits(of: str, head: str, role: str) -> bool:

@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING
 
 from analysis.entities import key
 from analysis.lexicon import (
+    COMPANY_NOUNS,
     DOCUMENT_NOUNS,
+    GOVERNMENT_BODY_NOUNS,
     IMPERSONAL_VERBS,
     NEGATING_VERBS,
+    ROLE_MODIFIERS,
     ROLE_NOUNS,
     SERVICE_NOUNS,
     SOURCE_NOUNS,
@@ -60,6 +63,8 @@ _ADDRESSEES = {
     "брифинг",
 }
 _PRONOUNS = {"он", "она", "они"}
+#: Unnamed speakers that are bodies of people: "они", "по их словам" may continue them.
+_COLLECTIVE = frozenset({"власть", "правительство", "администрация", "руководство", "командование", "СМИ"})
 REPORTED_LEADS = re.compile(
     r"(?i:(?<![\w-])по\s+(?:(?:его|её|ее|их)\s+)?(?:словам|мнению|оценке|оценкам|утверждению|данным|информации|"
     r"сведениям|прогнозам|заявлению|убеждению|версии)\b)"
@@ -71,6 +76,7 @@ _PUBLISHING_VERBS = frozenset(
 )
 MIN_WORDS = 3
 MAX_CHARS = 600
+BODY_NOUNS = GOVERNMENT_BODY_NOUNS | COMPANY_NOUNS
 
 
 @dataclass(slots=True)
@@ -83,6 +89,22 @@ class Draft:
     ref: SpeakerRef = "name"
     negated: bool = False
     stop: int = 0
+
+
+_GOVERNMENT_SHAPES = re.compile(
+    r"(?i:министерств|ведомств|департамент|комитет|служб|управлени|агентств|госдеп|пентагон|кремл|правительств)"
+    r"|^Мин[а-яё]|^Рос[а-яё]{3}|^М[А-ЯЁ]{1,3}$|^Ф[А-ЯЁ]{2,3}$"
+)
+
+
+def _is_government(name: str) -> bool:
+    """A ministry or agency by the shape of its name ("Минобороны", "МИД", "Роскосмос", "Министерство ...")."""
+    return bool(_GOVERNMENT_SHAPES.search(name))
+
+
+def is_speech_gerund(tok: Token) -> bool:
+    """ "заверив, что", "подчеркнув, что": a gerund frame, its speaker the subject of the main verb."""
+    return tok.pos == "VERB" and tok.lemma in SPEECH_VERBS and tok.feats.get("VerbForm") == "Conv"
 
 
 def is_speech(tok: Token) -> bool:
@@ -145,6 +167,8 @@ class SpeakerFinder:
         self.mention_at = {i: m for m in self.mentions for i in range(m.first, m.stop_token)}
         self._verb: int | None = None
         self._places: set[str] | None = None
+        #: Unnamed speakers that are many ("эксперты"): what "они" can continue.
+        self.plural_speakers: set[str] = set()
 
     # ------------------------------------------------------------------ helpers
 
@@ -180,16 +204,24 @@ class SpeakerFinder:
         with ("Президент выразил уверенность ... и отметил, что": the president)."""
         head = verb
         subj = None
+        # "..., заверив, что": a gerund's subject is the subject of the verb it modifies.
+        climb = ("conj", "advcl") if self.tokens[verb].feats.get("VerbForm") == "Conv" else ("conj",)
         for _ in range(3):
             subj = next((c for c in self.children.get(head, []) if self.tokens[c].rel in ("nsubj", "nsubj:pass")), None)
-            if subj is not None or self.tokens[head].rel != "conj" or self.tokens[head].head < 0:
+            if subj is not None or self.tokens[head].rel not in climb or self.tokens[head].head < 0:
                 break
-            head = self.tokens[head].head
+            up = self.tokens[head].head
+            framed = is_speech(self.tokens[up]) or is_speech_gerund(self.tokens[up])
+            if self.tokens[head].rel == "conj" and not framed:
+                break  # "Россия обманывала ..., а также добавила": coordinated with a verb inside what was said
+            head = up
         if subj is None or self.in_quote[subj] or self.tokens[subj].sent != self.tokens[verb].sent:
             return None
         tok = self.tokens[subj]
         if tok.lemma in _PRONOUNS:
             return self._pronoun(tok.start, tok.text.lower())
+        if tok.lemma == "который":
+            return self._antecedent(head)
         lo = hi = subj
         stack = [subj]
         while stack:
@@ -199,9 +231,39 @@ class SpeakerFinder:
                     continue
                 lo, hi = min(lo, child), max(hi, child)
                 stack.append(child)
-        if lo <= verb <= hi or hi - lo > 14 or hi >= sep or (head == verb and lo < clause):
+        apart = head == verb and lo < clause and not self._inserted(hi, verb)
+        if lo <= verb <= hi or hi - lo > 14 or hi >= sep or apart:
             return None  # the subject of a speech verb sits in its own clause, before "что"
         return self.speaker(self.tokens[lo].start, self.tokens[hi].stop, verb)
+
+    def _inserted(self, hi: int, verb: int) -> bool:
+        """ "Гуцу, который консультирует ассоциацию, заявил": only a relative clause, a participle
+        phrase or an apposition between commas separates the subject from its verb."""
+        between = self.tokens[hi + 1 : verb]
+        if len(between) < 3 or between[0].text != "," or between[-1].text != ",":
+            return False
+        inner = between[1:-1]
+        if any(t.text in (".", ";", ":", "«", "»") or is_speech(t) for t in inner) or len(inner) > 15:
+            return False
+        first = inner[0]
+        return (
+            first.lemma in ("который", "которая", "которые")
+            or first.feats.get("VerbForm") in ("Part", "Conv")
+            or first.lemma in ROLE_NOUNS
+            or first.lemma in ROLE_MODIFIERS
+        )
+
+    def _antecedent(self, verb: int) -> Speaker | None:
+        """ "Налле Валруса, который заявил, что ...": the noun the relative clause hangs on speaks."""
+        tok = self.tokens[verb]
+        if tok.rel != "acl:relcl" or tok.head < 0:
+            return None
+        noun = tok.head
+        m = self.mention_at.get(noun)
+        if m is not None:
+            return self._name(m)
+        lo = min([noun, *(c for c in self.children.get(noun, []) if c < noun)])
+        return self.speaker(self.tokens[lo].start, self.tokens[noun].stop)
 
     def _pronoun(self, pos: int, word: str) -> Speaker:
         """ "он", "по её словам": the nearest compatible person before pos, else the pronoun as text.
@@ -211,6 +273,8 @@ class SpeakerFinder:
         person named inside what he said is not who "его" points back to.
         """
         sent = self._sent_of(pos)
+        if word in ("они", "их"):
+            return self._plural(pos, sent) or (word, None, "pronoun")
         actor = self._recent_speaker(pos, sent, word)
         if actor is None:
             actor = self.resolver.pronoun(pos, sent, word)
@@ -219,6 +283,24 @@ class SpeakerFinder:
         self.resolver.count(actor, pos)
         name = self.state.actors[actor].name
         return name, name, "pronoun"
+
+    def _plural(self, pos: int, sent: int) -> Speaker | None:
+        """ "они", "по их словам": the speakers of this or the previous sentence when they are many
+        ("эксперты", "два дипломата") or a body ("в МИД заявили ... По их словам"); otherwise unresolved.
+        """
+        before = [d for d in self.drafts if d.start < pos and sent - self._sent_of(d.start) <= 1]
+        if not before:
+            return None
+        last = max(before, key=lambda d: d.start)
+        if last.actor is not None:
+            actor = next((i for i, a in enumerate(self.state.actors) if a.name == last.actor), None)
+            if actor is None or self.state.actors[actor].kind != "organization":
+                return None
+            self.resolver.count(actor, pos)
+            return last.speaker, last.actor, "pronoun"
+        if last.speaker is not None and last.speaker in self.plural_speakers:
+            return last.speaker, None, "pronoun"
+        return None
 
     def _recent_person(self, pos: int) -> int | None:
         """The person who spoke in this or the previous sentence ("..., — ответил оппозиционер")."""
@@ -301,6 +383,11 @@ class SpeakerFinder:
         for t in words[:2]:
             if t.lemma in _PRONOUNS and t.case == "Nom":
                 return self._pronoun(t.start, t.text.lower())
+        if verb is not None and self.tokens[verb].lemma in _PUBLISHING_VERBS:
+            # "— приводит его «Росбалт»", "цитирует её агентство": the outlet quotes the person it names.
+            for t in words[:3]:
+                if t.lemma in _PRONOUNS and t.case in ("Acc", "Gen") and t.text.lower() in ("его", "её", "ее"):
+                    return self._pronoun(t.start, t.text.lower())
         others = [m for m in found if not self._is_outlet(m)]
         outlets = [m for m in found if self._is_outlet(m)]
         outlet_tokens = {i for m in outlets for i in range(m.first, m.stop_token)}
@@ -320,7 +407,13 @@ class SpeakerFinder:
         """ "говорится в заявлении министерства", "в комментарии, который получил РБК от департамента"."""
         for m in self._mentions_in(start, stop):
             before = self.tokens[m.first - 1] if m.first > 0 else None
-            if self.tokens[m.first].case == "Gen" or (before is not None and before.lemma == "от"):
+            latin_after_genitive = (
+                self.tokens[m.first].case is None
+                and before is not None
+                and (before.lemma in DOCUMENT_NOUNS or (before.pos == "NOUN" and before.case == "Gen"))
+            )  # "в статье британской газеты Mail on Sunday": a Latin name has no case of its own
+            from_author = before is not None and before.lemma == "от"
+            if self.tokens[m.first].case == "Gen" or latin_after_genitive or from_author:
                 return self._name(m)
         toks = [self.tokens[i] for i in self._tok_range(start, stop)]
         for n, tok in enumerate(toks):
@@ -351,7 +444,12 @@ class SpeakerFinder:
         for n, tok in enumerate(toks):
             if index[id(tok)] in skip or (tok.lemma in _ADDRESSEES and tok.case in ("Dat", "Loc", "Ins", "Acc")):
                 continue
-            if tok.pos == "NOUN" and (tok.lemma in SOURCE_NOUNS or tok.lemma in ROLE_NOUNS):
+            if tok.pos == "NOUN" and (
+                tok.lemma in SOURCE_NOUNS
+                or tok.lemma in ROLE_NOUNS
+                or tok.lemma in BODY_NOUNS
+                or (tok.case == "Nom" and tok.feats.get("Animacy") == "Anim" and tok.lemma not in _PRONOUNS)
+            ):
                 if tok.case in ("Dat", "Ins"):
                     continue
                 if tok.case == "Gen" and n > 0 and toks[n - 1].pos == "NOUN" and toks[n - 1].case != "Gen":
@@ -367,6 +465,13 @@ class SpeakerFinder:
             if self.source:
                 return self.source, None, "outlet"
             return toks[head].text.lower(), None, "outlet"
+        if head_lemma in BODY_NOUNS and singular:
+            bare = head + 1 >= len(toks) or toks[head + 1].pos not in ("NOUN", "PROPN")
+            body = self._body(toks[head]) if bare else None
+            if body is not None:
+                self.resolver.count(body, toks[head].start)
+                name = self.state.actors[body].name
+                return name, name, "role"
         if head_lemma == "автор" and toks[head].case == "Nom":
             author = self._last_person_speaker(toks[head].start)
             if author:
@@ -386,11 +491,13 @@ class SpeakerFinder:
         if any(t.pos == "NUM" for t in toks[begin:head]):
             head_case = None  # "два европейских чиновника": the numeral governs the case; keep it
         for n, tok in enumerate(phrase_toks):
-            agrees = begin + n <= head and tok.case == head_case and head_case in ("Gen", "Acc")
+            agrees = begin + n <= head and tok.case == head_case and head_case in ("Gen", "Acc", "Loc")
             words.append(to_nominative(self.vocab, tok.text, tok.pos, tok.feats) if agrees else tok.text)
         text = " ".join(words)
         text = text[:1].lower() + text[1:] if text[1:2].islower() else text
         plural = toks[head].feats.get("Number") == "Plur"
+        if plural or head_lemma in BODY_NOUNS or head_lemma in SERVICE_NOUNS or head_lemma in _COLLECTIVE:
+            self.plural_speakers.add(text)
         if head_lemma in ROLE_NOUNS and not plural and (end - begin == 1 or self._qualifies(phrase_toks, head - begin)):
             quals = [(t.lemma, self._is_place(t)) for t in toks[head + 1 : end]]
             quals += [(t.lemma, self._is_place(t)) for t in toks[begin:head]]
@@ -409,6 +516,34 @@ class SpeakerFinder:
                 return name, name, "role"
             return text, None, "role"
         return text, None, "anonymous"
+
+    def _body(self, tok: Token) -> int | None:
+        """ "в ведомстве заявили", "холдинг уточнил": the organisation of that kind named just before.
+
+        A ministry-like noun points to a government body, a company-like noun to any other
+        organisation (outlets excepted). Accepted when one such body is in the nearest sentences, or
+        the nearest one carries the noun in its own name ("холдинг «Газпром-медиа»").
+        """
+        government = tok.lemma in GOVERNMENT_BODY_NOUNS
+        order: list[int] = []
+        near: set[int] = set()
+        for r in self.resolver._before(tok.start, tok.sent):
+            actor = self.state.actors[r.actor]
+            if actor.kind != "organization" or key(actor.name) in self.outlets or r.actor in order:
+                continue
+            if _is_government(actor.name) != government:
+                continue
+            order.append(r.actor)
+            if tok.sent - r.sent <= 3:
+                near.add(r.actor)
+        if not order:
+            return None
+        if len(near) == 1:
+            return near.pop()
+        stem = tok.lemma[:5]
+        nearest = self.state.actors[order[0]]
+        text_around = " ".join([*nearest.variants, nearest.name]).lower()
+        return order[0] if stem in text_around else None
 
     def _is_place(self, tok: Token) -> bool:
         """Part of a location's name ("главы Казахстана") or an adjective of one ("российский лидер")."""
