@@ -93,7 +93,8 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
     """Open the database (running migrations) and the analysis workers, and build every service
     on them; close both on exit. ``bot`` is what the alert sender sends with."""
     async with AsyncExitStack() as stack:
-        storage = await stack.enter_async_context(Storage.open(settings.database_url, rules=FILING_RULES))
+        storage = await stack.enter_async_context(Storage.open(
+            settings.database_url, rules=FILING_RULES, connect_attempts=settings.database_connect_attempts))
         queue: AnalysisQueue | None = None
         if settings.analysis_mode == "queue":
             # Workers analyse: this process loads no models (an idle Analyzer starts nothing).

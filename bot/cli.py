@@ -12,8 +12,11 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings, require_token
 from bot.logsetup import setup_logging
+from storage.errors import StorageError
 
 EXIT_CONFIG = 2
+#: The database could not be opened (unreachable after every retry, a bad migration, a newer schema).
+EXIT_DATABASE = 3
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except StorageError as exc:
+        # One line, no traceback: a supervisor restarting the bot sees why, not a wall of frames.
+        print(f"Database error: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
     except KeyboardInterrupt:
         return 130
 

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
         default="https://api.telegram.org/file/bot", alias="TELEGRAM_API_FILE_URL"
     )
     database_url: str = Field(default="sqlite:///data/dossier.db", alias="DATABASE_URL")
+    #: Tries of an unreachable PostgreSQL server at start-up (waits double from 1 s, at most 30 s).
+    database_connect_attempts: int = Field(default=5, alias="DATABASE_CONNECT_ATTEMPTS", ge=1, le=100)
     allowed_user_ids: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(), validation_alias=AliasChoices("ALLOWED_USER_IDS", "allowed_user_ids")
     )
@@ -100,9 +102,10 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _sqlite_url(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///path is supported, e.g. sqlite:///data/dossier.db")
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError("must be sqlite:///path (e.g. sqlite:///data/dossier.db) "
+                             "or postgresql://user@host:port/dbname")
         return value
 
     @field_validator("default_timezone")
@@ -138,7 +141,9 @@ class Settings(BaseSettings):
 
     @property
     def database_path(self) -> Path | None:
-        """Filesystem path of the SQLite file, None for an in-memory database."""
+        """Filesystem path of the SQLite file, None for an in-memory or a PostgreSQL database."""
+        if not self.database_url.startswith("sqlite:///"):
+            return None
         rest = self.database_url.removeprefix("sqlite:///")
         return None if rest in ("", ":memory:") else Path(rest)
 

@@ -75,7 +75,7 @@ FROM (SELECT article_id FROM mentions INDEXED BY mentions_actor
       WHERE actor_id = ?1 ORDER BY article_id DESC LIMIT ?3) m1
 JOIN mentions m2 ON m2.article_id = m1.article_id AND m2.actor_id != ?1
 JOIN actors a ON a.id = m2.actor_id
-GROUP BY m2.actor_id
+GROUP BY m2.actor_id, a.name, a.kind
 ORDER BY articles DESC, sum(m2.count) DESC, m2.actor_id
 LIMIT ?2
 """
@@ -83,7 +83,7 @@ LIMIT ?2
 SQL_ACTOR_ROLES = """
 SELECT role, count(*) AS articles FROM (
     SELECT m.role FROM mentions m INDEXED BY mentions_actor
-    WHERE m.actor_id = ?1 ORDER BY m.article_id DESC LIMIT ?2)
+    WHERE m.actor_id = ?1 ORDER BY m.article_id DESC LIMIT ?2) newest
 WHERE role IS NOT NULL
 GROUP BY role ORDER BY count(*) DESC, role
 """
@@ -200,11 +200,12 @@ class SqliteActors:
         row into that actor (bot/services/identity.py), so the subscription fires on it."""
         def follow(tx: Tx) -> int:
             stored = "ahead:" + key
-            tx.run("INSERT OR IGNORE INTO actors (kind, name, role, key) VALUES (?, ?, NULL, ?)", (kind, name, stored))
+            tx.run("INSERT INTO actors (kind, name, role, key) VALUES (?, ?, NULL, ?) ON CONFLICT DO NOTHING",
+                   (kind, name, stored))
             actor_id = int(tx.scalar("SELECT id FROM actors WHERE kind = ? AND key = ?", (kind, stored)))
             for alias, alias_key in aliases:
                 if alias_key:
-                    tx.run("INSERT OR IGNORE INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?)",
+                    tx.run("INSERT INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                            (actor_id, alias, alias_key))
             return actor_id
 

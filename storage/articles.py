@@ -94,11 +94,12 @@ def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[
     existing = tx.scalar("SELECT id FROM articles WHERE text_hash = ?", (text_hash,))
     if existing is not None:
         return int(existing), False
-    _, article_id = tx.run(
+    article_id = int(tx.scalar(
         """INSERT INTO articles (text, text_hash, title, origin_kind, origin_chat_id,
                origin_chat_title, origin_chat_username, origin_message_id, origin_date, url,
                added_by, added_chat_id, added_message_id, added_at, published_at, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+           RETURNING id""",
         (
             article.text,
             text_hash,
@@ -116,8 +117,7 @@ def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[
             article.added_at,
             article.published_at,
         ),
-    )
-    assert article_id is not None
+    ))
     tx.run(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, *stemmed),
@@ -129,6 +129,19 @@ def _insert_article(tx: Tx, article: NewArticle, text_hash: str, stemmed: tuple[
 #: loose identity rules never pick it; only IdentityFacts.followed_ahead offers it, for a strict check.
 AHEAD_PREFIX = "ahead:"
 _NOT_AHEAD = f"a.key NOT LIKE '{AHEAD_PREFIX}%'"
+
+
+# The aliases a merge moved, read from its undo record (stored JSON: json_each / jsonb differ).
+_MERGED_NAMES = """SELECT m.survivor_id, json_extract(j.value, '$[0]')
+   FROM actor_merges m JOIN actors s ON s.id = m.survivor_id, json_each(m.undo_json, '$.aliases') j
+   WHERE m.undone_at IS NULL AND s.kind = ? AND s.merged_into IS NULL
+     AND m.survivor_id IN (SELECT actor_id FROM actor_aliases WHERE key = ?)
+     AND json_extract(j.value, '$[1]') = ?"""
+_MERGED_NAMES_PG = """SELECT m.survivor_id, j.value ->> 0
+   FROM actor_merges m JOIN actors s ON s.id = m.survivor_id, jsonb_array_elements(m.undo_json::jsonb -> 'aliases') j
+   WHERE m.undone_at IS NULL AND s.kind = ? AND s.merged_into IS NULL
+     AND m.survivor_id IN (SELECT actor_id FROM actor_aliases WHERE key = ?)
+     AND j.value ->> 1 = ?"""
 
 
 class _Facts:
@@ -166,14 +179,8 @@ class _Facts:
     def merged_names(self, kind: str, key: str) -> list[tuple[int, str]]:
         # Driven by the alias key index: only survivors holding the key have their merges' undo
         # records (which list the moved aliases) read.
-        rows = self._tx.all(
-            """SELECT m.survivor_id, json_extract(j.value, '$[0]')
-               FROM actor_merges m JOIN actors s ON s.id = m.survivor_id, json_each(m.undo_json, '$.aliases') j
-               WHERE m.undone_at IS NULL AND s.kind = ? AND s.merged_into IS NULL
-                 AND m.survivor_id IN (SELECT actor_id FROM actor_aliases WHERE key = ?)
-                 AND json_extract(j.value, '$[1]') = ?""",
-            (kind, key, key),
-        )
+        sql = _MERGED_NAMES_PG if self._tx.dialect == "postgresql" else _MERGED_NAMES
+        rows = self._tx.all(sql, (kind, key, key))
         return [(int(r[0]), str(r[1])) for r in rows]
 
     def actors_with_name_keys(self, kind: str, keys: Sequence[str]) -> list[int]:
@@ -186,7 +193,7 @@ class _Facts:
     def surname_only_persons(self, keys: Sequence[str]) -> list[tuple[int, str]]:
         rows = self._tx.all(
             """SELECT id, key FROM actors
-               WHERE kind = 'person' AND key IN (SELECT value FROM json_each(?)) AND instr(trim(name), ' ') = 0""",
+               WHERE kind = 'person' AND key IN (SELECT value FROM json_each(?)) AND trim(name) NOT LIKE '% %'""",
             (json.dumps(list(keys)),),
         )
         return [(int(r[0]), str(r[1])) for r in rows]
@@ -225,12 +232,12 @@ def prepare_analysis(analysis: ArticleAnalysis, rules: FilingRules) -> PreparedA
 def _file_actor(tx: Tx, actor: Actor, keys: ActorKeys, rules: FilingRules) -> int:
     decision = rules.identity.resolve(actor, keys, _Facts(tx))
     if decision.actor_id is None:
-        _, new_id = tx.run(
-            "INSERT INTO actors (kind, name, role, key, name_en, name_en_attested) VALUES (?, ?, ?, ?, ?, ?)",
+        new_id = tx.scalar(
+            """INSERT INTO actors (kind, name, role, key, name_en, name_en_attested) VALUES (?, ?, ?, ?, ?, ?)
+               RETURNING id""",
             (actor.kind, actor.name, actor.role, keys.key, actor.name_en, int(actor.name_en_attested)),
         )
-        assert new_id is not None
-        return new_id
+        return int(new_id)
     if decision.rename:
         tx.run("UPDATE actors SET name = ?, key = ?, kind = ? WHERE id = ?",
                (actor.name, keys.key, actor.kind, decision.actor_id))
@@ -280,12 +287,13 @@ def save_analysis_tx(
         actor_ids.setdefault(actor.name, actor_id)
         for alias, key in keys.aliases:
             tx.run(
-                "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?)", (actor_id, alias, key)
+                "INSERT INTO actor_aliases (actor_id, alias, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (actor_id, alias, key),
             )
         tx.run(
             """INSERT INTO mentions (article_id, actor_id, count, role) VALUES (?, ?, ?, ?)
                ON CONFLICT (article_id, actor_id) DO UPDATE
-               SET count = count + excluded.count, role = coalesce(role, excluded.role)""",
+               SET count = mentions.count + excluded.count, role = coalesce(mentions.role, excluded.role)""",
             (article_id, actor_id, max(1, actor.mentions), actor.role),
         )
         name = tx.scalar("SELECT name FROM actors WHERE id = ?", (actor_id,))
@@ -325,7 +333,8 @@ def save_analysis_tx(
         )
         tx.run(
             """INSERT INTO article_tags (article_id, tag_id, origin, score) VALUES (?, ?, ?, ?)
-               ON CONFLICT (article_id, tag_id) DO UPDATE SET score = max(score, excluded.score)""",
+               ON CONFLICT (article_id, tag_id) DO UPDATE SET score = CASE
+                   WHEN excluded.score > article_tags.score THEN excluded.score ELSE article_tags.score END""",
             (article_id, tag_id, tag.origin, tag.score),
         )
         labels[TargetRef("tag", int(tag_id))] = tag_keys.name

@@ -1,4 +1,4 @@
-"""Which backend serves a DATABASE_URL. The one place a second backend is registered."""
+"""Which backend serves a DATABASE_URL. The one place a backend is registered."""
 
 from __future__ import annotations
 
@@ -7,12 +7,21 @@ from pathlib import Path
 from storage.protocols import Backend
 from storage.sqlite_backend import SqliteBackend
 
+#: URL schemes of the PostgreSQL backend (libpq accepts both).
+PG_SCHEMES = ("postgresql://", "postgres://")
 
-async def open_backend(database_url: str, *, migrations_dir: Path | None = None) -> Backend:
+
+async def open_backend(database_url: str, *, migrations_dir: Path | None = None, connect_attempts: int = 5) -> Backend:
     """Open (and migrate) the database ``database_url`` names.
 
-    ``sqlite:///...`` is the only scheme so far; a PostgreSQL backend adds its branch here
-    (``postgresql://...``) returning its own :class:`storage.protocols.Backend`.
-    Raises ValueError for an unsupported URL, MigrationError / SchemaTooNewError.
+    ``sqlite:///...`` opens storage/sqlite_backend.py, ``postgresql://user@host:port/db`` (or
+    ``postgres://``) storage/pg_backend.py, retrying an unreachable server ``connect_attempts``
+    times. Raises ValueError for an unsupported URL, MigrationError / SchemaTooNewError, and
+    storage.pg_db.DatabaseUnavailable when a PostgreSQL server never answered.
     """
+    if database_url.startswith(PG_SCHEMES):
+        # Imported here: a SQLite deployment never loads psycopg.
+        from storage.pg_backend import PgBackend
+
+        return await PgBackend.open(database_url, migrations_dir=migrations_dir, connect_attempts=connect_attempts)
     return await SqliteBackend.open(database_url, migrations_dir=migrations_dir)

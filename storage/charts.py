@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from storage.db import Database, Tx
+from storage.db import Database, Tx, plan_lines
 from storage.records import ActorCount, EgoRows, LibraryRows, Span, TargetDates, TargetKind, TargetRef
 
 __all__ = ["CHART_QUERIES", "SqliteCharts"]
@@ -41,14 +41,14 @@ WHERE c.actor_id = :actor AND {span}
 ORDER BY c.article_id DESC LIMIT :window
 """
 
-SQL_EGO_CONSIDERED = "SELECT count(*) FROM (" + _EGO_WINDOW + ")"
+SQL_EGO_CONSIDERED = "SELECT count(*) FROM (" + _EGO_WINDOW + ") considered"
 
 SQL_EGO_NEIGHBOURS = """
 SELECT m.actor_id, a.name, a.kind, count(*) AS shared
 FROM (""" + _EGO_WINDOW + """) w
 CROSS JOIN mentions m ON m.article_id = w.article_id AND m.actor_id != :actor
 JOIN actors a ON a.id = m.actor_id
-GROUP BY m.actor_id
+GROUP BY m.actor_id, a.name, a.kind
 ORDER BY shared DESC, sum(m.count) DESC, m.actor_id
 LIMIT :limit
 """
@@ -78,7 +78,7 @@ ORDER BY ar.published_at DESC LIMIT :window
 """
 _WINDOW_ALL = "SELECT ar.id FROM articles ar ORDER BY ar.id DESC LIMIT :window"
 
-SQL_LIBRARY_ARTICLES = "SELECT count(*) FROM ({window})"
+SQL_LIBRARY_ARTICLES = "SELECT count(*) FROM ({window}) considered"
 SQL_LIBRARY_TOTAL_SPAN = (
     "SELECT count(*) FROM articles ar INDEXED BY articles_published_at WHERE " + _IN_SPAN
 )
@@ -89,7 +89,7 @@ SELECT m.actor_id, a.name, a.kind, count(*) AS n
 FROM ({window}) w
 CROSS JOIN mentions m ON m.article_id = w.id
 JOIN actors a ON a.id = m.actor_id
-GROUP BY m.actor_id
+GROUP BY m.actor_id, a.name, a.kind
 ORDER BY n DESC, m.actor_id
 LIMIT :limit
 """
@@ -154,7 +154,7 @@ CHART_QUERIES: dict[str, str] = {
     "ego_articles": SQL_EGO_ARTICLES.format(span=_IN_SPAN),
     "ego_considered": SQL_EGO_CONSIDERED.format(span=_IN_SPAN),
     "ego_neighbours": SQL_EGO_NEIGHBOURS.format(span=_IN_SPAN),
-    "ego_neighbours_all": SQL_EGO_NEIGHBOURS.format(span="1"),
+    "ego_neighbours_all": SQL_EGO_NEIGHBOURS.format(span="1 = 1"),
     "ego_pairs": SQL_EGO_PAIRS.format(span=_IN_SPAN),
     "library_top": SQL_LIBRARY_TOP.format(window=_WINDOW_SPAN),
     "library_top_all": SQL_LIBRARY_TOP.format(window=_WINDOW_ALL),
@@ -191,7 +191,7 @@ def _dates(row: Any) -> TargetDates:
 
 
 def _ego(tx: Tx, actor_id: int, span: Span | None, limit: int, window: int) -> EgoRows:
-    span_sql = _IN_SPAN if span is not None else "1"
+    span_sql = _IN_SPAN if span is not None else "1 = 1"
     if span is None:
         center = int(tx.scalar("SELECT n_articles FROM actors WHERE id = :actor", {"actor": actor_id}) or 0)
     else:
@@ -264,5 +264,4 @@ class SqliteCharts:
         """EXPLAIN QUERY PLAN of one of CHART_QUERIES (bench/charts.py prints them)."""
         sql = CHART_QUERIES[name]
         params = {k: v for k, v in EXPLAIN_PARAMS.items() if f":{k}" in sql}
-        rows = await self._db.read(lambda tx: tx.all("EXPLAIN QUERY PLAN " + sql, params))
-        return [str(r[3]) for r in rows]
+        return await self._db.read(lambda tx: plan_lines(tx, sql, params, indent=False))

@@ -20,24 +20,33 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from storage.errors import StorageError
 from storage.migrate import MIGRATIONS_DIR, apply_migrations
 
-__all__ = ["Database", "Params", "Row", "Tx", "json_list", "now_or", "record"]
+__all__ = ["Database", "Params", "Row", "Tx", "json_list", "now_or", "plan_lines", "record"]
 
 _URL_PREFIX = "sqlite:///"
 _READERS = 2
 
 #: Positional (``?``) or named (``:name``) parameters, as sqlite3 takes them.
 Params = Sequence[Any] | Mapping[str, Any]
-#: The row type aggregate modules see; never returned out of storage/.
-Row = sqlite3.Row
+
+
+class Row(Protocol):
+    """The row type aggregate modules see (sqlite3.Row here, storage.pg_db.PgRow on PostgreSQL):
+    columns by name or by index, iterable like a tuple; never returned out of storage/."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> list[str]: ...
+
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -64,7 +73,7 @@ def _field_names(cls: type[Any]) -> tuple[str, ...]:
     return names
 
 
-def record(cls: type[_R], row: Mapping[str, Any] | sqlite3.Row, **computed: Any) -> _R:
+def record(cls: type[_R], row: Mapping[str, Any] | Row, **computed: Any) -> _R:
     """The one row mapper: a record dataclass from the row's columns of the same names.
 
     Fields whose column needs decoding (JSON lists, 0/1 flags) are passed in ``computed``; a
@@ -87,10 +96,10 @@ class Tx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    def all(self, sql: str, params: Params = ()) -> list[Row]:
         return list(self._conn.execute(sql, params).fetchall())
 
-    def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    def one(self, sql: str, params: Params = ()) -> Row | None:
         row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
         return row
 
@@ -108,13 +117,28 @@ class Tx:
         self._conn.backup(target, pages=-1)
 
 
+def plan_lines(tx: Tx, sql: str, params: Params = (), *, indent: bool = True) -> list[str]:
+    """The plan of ``sql``, one line per step: SQLite's EXPLAIN QUERY PLAN details (indented by
+    depth unless ``indent=False``), or PostgreSQL's EXPLAIN text lines as they come."""
+    if tx.dialect == "postgresql":
+        return [str(r[0]) for r in tx.all("EXPLAIN " + sql, params)]
+    rows = tx.all("EXPLAIN QUERY PLAN " + sql, params)
+    depth: dict[int, int] = {0: -1}
+    lines: list[str] = []
+    for node_id, parent, _unused, detail in rows:
+        d = depth.get(parent, -1) + 1
+        depth[node_id] = d
+        lines.append(("  " * d if indent else "") + str(detail))
+    return lines
+
+
 def parse_url(database_url: str) -> str | None:
     """The file path of a sqlite URL, or None for an in-memory database."""
     if not database_url.startswith(_URL_PREFIX):
         raise ValueError(
             f"unsupported DATABASE_URL {database_url!r}: expected sqlite:///path/to/file.db "
-            "(relative), sqlite:////absolute/path.db or sqlite:///:memory:; "
-            "PostgreSQL is not supported yet"
+            "(relative), sqlite:////absolute/path.db or sqlite:///:memory:, "
+            "or postgresql://user@host:port/dbname"
         )
     path = database_url[len(_URL_PREFIX) :]
     if not path:

@@ -13,3 +13,8 @@ class MigrationError(StorageError):
 
 class SchemaTooNewError(StorageError):
     """The database was written by a newer Dossier; running on would risk corrupting it."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The database server cannot be reached: at start-up after every retry, or while running
+    (the transaction was rolled back; the next operation tries again)."""

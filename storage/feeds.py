@@ -16,8 +16,8 @@ def _add_feed(tx: Tx, channel_id: int, username: str | None, title: str | None, 
         """INSERT INTO feeds (channel_id, username, title, enabled, added_by, added_at)
            VALUES (?, ?, ?, 1, ?, ?)
            ON CONFLICT (channel_id) DO UPDATE SET enabled = 1,
-               username = coalesce(excluded.username, username),
-               title = coalesce(excluded.title, title)""",
+               username = coalesce(excluded.username, feeds.username),
+               title = coalesce(excluded.title, feeds.title)""",
         (channel_id, username, title, added_by, ts),
     )
     return existed is None

@@ -20,7 +20,8 @@ class SqliteInbox:
         ts = now_or(now)
         n, _ = await self._db.write(
             lambda tx: tx.run(
-                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at, status) VALUES (?, ?, ?, 'pending')",
+                "INSERT INTO inbox (update_id, payload, received_at, status) VALUES (?, ?, ?, 'pending') "
+                "ON CONFLICT DO NOTHING",
                 (update_id, payload_json, ts),
             ),
             content=False,

@@ -38,7 +38,7 @@ def _claim_ownership(tx: Tx, user_id: int, name: str | None, ts: int) -> bool:
     tx.run(
         """INSERT INTO members (user_id, role, name, added_by, added_at)
            VALUES (?, 'owner', ?, NULL, ?)
-           ON CONFLICT (user_id) DO UPDATE SET role = 'owner', name = coalesce(excluded.name, name)""",
+           ON CONFLICT (user_id) DO UPDATE SET role = 'owner', name = coalesce(excluded.name, members.name)""",
         (user_id, name, ts),
     )
     return True
@@ -64,15 +64,24 @@ def _seed_members(tx: Tx, ids: Sequence[int], ts: int) -> None:
 
 def _migrate_chat(tx: Tx, old_chat_id: int, new_chat_id: int) -> None:
     tx.run(
-        """INSERT OR IGNORE INTO chats (chat_id, type, title, language, muted_until, digest_time, tz,
+        """INSERT INTO chats (chat_id, type, title, language, muted_until, digest_time, tz,
                paused, last_digest_at)
            SELECT ?, 'supergroup', title, language, muted_until, digest_time, tz, paused, last_digest_at
-           FROM chats WHERE chat_id = ?""",
+           FROM chats WHERE chat_id = ?
+           ON CONFLICT DO NOTHING""",
         (new_chat_id, old_chat_id),
     )
-    tx.run("UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id))
+    # Rows the new id already has win: a row whose unique key is taken stays behind (and goes
+    # with the old chat below), as UPDATE OR IGNORE did, written portably.
     tx.run(
-        "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
+        """UPDATE subscriptions SET chat_id = ?1 WHERE chat_id = ?2 AND NOT EXISTS (
+               SELECT 1 FROM subscriptions s WHERE s.chat_id = ?1
+               AND s.target_kind = subscriptions.target_kind AND s.target_id = subscriptions.target_id)""",
+        (new_chat_id, old_chat_id),
+    )
+    tx.run(
+        """UPDATE outbox SET chat_id = ?1 WHERE chat_id = ?2 AND status = 'pending' AND NOT EXISTS (
+               SELECT 1 FROM outbox o WHERE o.chat_id = ?1 AND o.article_id = outbox.article_id)""",
         (new_chat_id, old_chat_id),
     )
     tx.run("DELETE FROM chats WHERE chat_id = ?", (old_chat_id,))
@@ -143,9 +152,9 @@ class SqliteChats:
         await self._db.write(
             lambda tx: tx.run(
                 """INSERT INTO chats (chat_id, type, title, language) VALUES (?, ?, ?, ?)
-                   ON CONFLICT (chat_id) DO UPDATE SET type = coalesce(excluded.type, type),
-                       title = coalesce(excluded.title, title),
-                       language = coalesce(excluded.language, language)""",
+                   ON CONFLICT (chat_id) DO UPDATE SET type = coalesce(excluded.type, chats.type),
+                       title = coalesce(excluded.title, chats.title),
+                       language = coalesce(excluded.language, chats.language)""",
                 (chat_id, type, title, language),
             ),
             content=False,
@@ -157,7 +166,7 @@ class SqliteChats:
 
     async def _update_chat(self, chat_id: int, sql: str, params: Params) -> None:
         def update(tx: Tx) -> None:
-            tx.run("INSERT OR IGNORE INTO chats (chat_id) VALUES (?)", (chat_id,))
+            tx.run("INSERT INTO chats (chat_id) VALUES (?) ON CONFLICT DO NOTHING", (chat_id,))
             tx.run(sql, (*params, chat_id))
 
         await self._db.write(update)

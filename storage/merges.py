@@ -79,7 +79,8 @@ def _merge(tx: Tx, survivor: int, absorbed: int, by: int | None, now: int) -> in
     }
     # Aliases: the survivor gains every name of the absorbed actor.
     for alias, key in aliases:
-        tx.run("INSERT OR IGNORE INTO actor_aliases (actor_id, key, alias) VALUES (?, ?, ?)", (survivor, key, alias))
+        tx.run("INSERT INTO actor_aliases (actor_id, key, alias) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+               (survivor, key, alias))
     tx.run("DELETE FROM actor_aliases WHERE actor_id = ?", (absorbed,))
     # Mentions: moved, or added to the survivor's in an article where both were.
     for article_id, count, role in mentions:
@@ -107,11 +108,10 @@ def _merge(tx: Tx, survivor: int, absorbed: int, by: int | None, now: int) -> in
             tx.run("UPDATE subscriptions SET include_json = ?, exclude_json = ? WHERE id = ?",
                    (include, exclude, s["id"]))
     tx.run("UPDATE actors SET merged_into = ?, key = ? WHERE id = ?", (survivor, f"merged:{absorbed}", absorbed))
-    _, merge_id = tx.run(
+    merge_id = tx.scalar(
         """INSERT INTO actor_merges (survivor_id, absorbed_id, absorbed_name, undo_json, merged_by, merged_at)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
         (survivor, absorbed, name_row[0], json.dumps(undo, ensure_ascii=False), by, now))
-    assert merge_id is not None
     return int(merge_id)
 
 
@@ -128,16 +128,17 @@ def _unmerge(tx: Tx, merge: MergeRow, by: int | None, now: int) -> None:
     key = f"unmerged:{absorbed}" if taken else undo["key"]
     tx.run("UPDATE actors SET merged_into = NULL, key = ? WHERE id = ?", (key, absorbed))
     for alias, key in undo["aliases"]:
-        tx.run("INSERT OR IGNORE INTO actor_aliases (actor_id, key, alias) VALUES (?, ?, ?)", (absorbed, key, alias))
+        tx.run("INSERT INTO actor_aliases (actor_id, key, alias) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+               (absorbed, key, alias))
     for key in undo["new_alias_keys"]:
         tx.run("DELETE FROM actor_aliases WHERE actor_id = ? AND key = ?", (survivor, key))
     shared = set(undo["shared_articles"])
     for article_id, count, role in undo["mentions"]:
         if article_id in shared:
-            tx.run("UPDATE mentions SET count = max(1, count - ?) WHERE article_id = ? AND actor_id = ?",
-                   (count, article_id, survivor))
-            tx.run("INSERT OR IGNORE INTO mentions (article_id, actor_id, count, role) VALUES (?, ?, ?, ?)",
-                   (article_id, absorbed, count, role))
+            tx.run("""UPDATE mentions SET count = CASE WHEN count - ?1 > 1 THEN count - ?1 ELSE 1 END
+                      WHERE article_id = ?2 AND actor_id = ?3""", (count, article_id, survivor))
+            tx.run("""INSERT INTO mentions (article_id, actor_id, count, role) VALUES (?, ?, ?, ?)
+                      ON CONFLICT DO NOTHING""", (article_id, absorbed, count, role))
         else:
             tx.run("UPDATE mentions SET actor_id = ? WHERE article_id = ? AND actor_id = ?",
                    (absorbed, article_id, survivor))

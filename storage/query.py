@@ -1,9 +1,9 @@
 """What a user's search query means: words, "quoted phrases", -exclusions and a date period.
 
 Pure (no database), so every backend reads a query the same way: SQLite turns a `SearchQuery` into
-an FTS5 MATCH expression (`fts5_expression`), PostgreSQL can turn the same value into a tsquery
-(`&`, `<->` for phrases, `!` for exclusions). Words are stemmed exactly as the index is
-(`storage.text`), so inflected forms still meet.
+an FTS5 MATCH expression (`fts5_expression`), PostgreSQL the same value into a tsquery
+(`tsquery_expression`: `&`, `<->` for phrases, `:*` for prefixes, `!` for exclusions). Words are
+stemmed exactly as the index is (`storage.text`), so inflected forms still meet.
 
 Syntax, kept to what people already type into search boxes:
 
@@ -171,3 +171,22 @@ def fts5_expression(query: SearchQuery) -> str | None:
     if query.excluded:
         expr = f"({expr}) NOT ({' OR '.join(_fts_group(g) for g in query.excluded)})"
     return expr
+
+
+def _ts_lexeme(term: QueryTerm) -> str:
+    # A quoted lexeme: whatever the stem holds is a literal, never tsquery syntax.
+    return "'" + term.stem.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if term.prefix else "")
+
+
+def _ts_group(group: tuple[QueryTerm, ...]) -> str:
+    return "(" + " <-> ".join(_ts_lexeme(t) for t in group) + ")"
+
+
+def tsquery_expression(query: SearchQuery) -> str | None:
+    """The PostgreSQL ``to_tsquery('simple', ...)`` text of ``query``, meaning what
+    :func:`fts5_expression` means on SQLite (all terms and phrases, none of the excluded ones);
+    every lexeme quoted, so any input is safe. None when nothing must occur."""
+    if not query.searchable:
+        return None
+    positive = [_ts_lexeme(t) for t in query.terms] + [_ts_group(p) for p in query.phrases]
+    return " & ".join(positive + [f"!{_ts_group(g)}" for g in query.excluded])

@@ -84,14 +84,16 @@ class Storage:
     @classmethod
     @asynccontextmanager
     async def open(
-        cls, database_url: str, *, rules: FilingRules | None = None, migrations_dir: Path | None = None
+        cls, database_url: str, *, rules: FilingRules | None = None, migrations_dir: Path | None = None,
+        connect_attempts: int = 5,
     ) -> AsyncIterator[Storage]:
         """``async with Storage.open("sqlite:///data/dossier.db", rules=FILING_RULES) as db:`` —
         migrates on entry, closes every connection on exit (the database threads keep the process
         alive otherwise). ``rules`` (bot.services.identity.FILING_RULES) decide actor identity and
         alerts when an analysis is filed; a Storage opened without them only refuses
         save_analysis (backup, export and the queries need none)."""
-        db = await cls.connect(database_url, rules=rules, migrations_dir=migrations_dir)
+        db = await cls.connect(database_url, rules=rules, migrations_dir=migrations_dir,
+                               connect_attempts=connect_attempts)
         try:
             yield db
         finally:
@@ -99,14 +101,18 @@ class Storage:
 
     @classmethod
     async def connect(
-        cls, database_url: str, *, rules: FilingRules | None = None, migrations_dir: Path | None = None
+        cls, database_url: str, *, rules: FilingRules | None = None, migrations_dir: Path | None = None,
+        connect_attempts: int = 5,
     ) -> Storage:
         """Open and migrate; for lifecycles that are not one ``with`` block (PTB post_init /
         post_shutdown). Pair with ``close()``.
 
-        Raises ValueError for an unsupported URL, MigrationError / SchemaTooNewError.
+        ``connect_attempts`` bounds the tries of an unreachable PostgreSQL server (SQLite ignores it).
+        Raises ValueError for an unsupported URL, MigrationError / SchemaTooNewError,
+        DatabaseUnavailable (a StorageError) when the server never answered.
         """
-        return cls(await open_backend(database_url, migrations_dir=migrations_dir), rules=rules)
+        return cls(await open_backend(database_url, migrations_dir=migrations_dir, connect_attempts=connect_attempts),
+                   rules=rules)
 
     async def close(self) -> None:
         """Close all connections; a write in flight finishes first. Idempotent."""

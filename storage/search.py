@@ -7,7 +7,7 @@ import time
 
 from storage.articles import article_brief
 from storage.db import Database, Tx
-from storage.query import fts5_expression, parse_query
+from storage.query import fts5_expression, parse_query, tsquery_expression
 from storage.records import ArticleBrief, Period, SearchHit
 from storage.text import snippet
 
@@ -52,6 +52,37 @@ ORDER BY hit.score, hit.id DESC
 
 SQL_SEARCH_COUNT_DATED = f"""SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles ar2 ON {_DATED}
     WHERE articles_fts MATCH ?1 LIMIT ?2)"""
+# PostgreSQL: the same stems in articles_fts.tsv (title weight A, body B; pg_migrations/001), the
+# same shape: the newest ?2 matches by id, ranked by ts_rank with the title weighted 4:1 like
+# bm25(4.0, 1.0) above, best first. ?1 is the text of storage.query.tsquery_expression.
+_PG_RANK = "ts_rank('{0.1, 0.1, 0.25, 1.0}', f.tsv, q)"
+SQL_SEARCH_PG = f"""
+SELECT ar.id, ar.title, ar.added_at, COALESCE(ar.body, ar.text)
+FROM (SELECT id, score FROM (
+          SELECT f.rowid AS id, {_PG_RANK} AS score
+          FROM articles_fts f, to_tsquery('simple', ?1) q WHERE f.tsv @@ q
+          ORDER BY f.rowid DESC LIMIT ?2) capped
+      ORDER BY score DESC, id DESC LIMIT ?3 OFFSET ?4) hit
+JOIN articles ar ON ar.id = hit.id
+ORDER BY hit.score DESC, hit.id DESC
+"""
+SQL_SEARCH_COUNT_PG = """SELECT count(*) FROM (SELECT 1 FROM articles_fts f
+    WHERE f.tsv @@ to_tsquery('simple', ?1) LIMIT ?2) capped"""
+_DATED_PG = "ar2.id = f.rowid AND " + ARTICLE_DATE_SQL.format(a="ar2") + " BETWEEN ?5 AND ?6"
+SQL_SEARCH_DATED_PG = f"""
+SELECT ar.id, ar.title, ar.added_at, COALESCE(ar.body, ar.text)
+FROM (SELECT id, score FROM (
+          SELECT f.rowid AS id, {_PG_RANK} AS score
+          FROM articles_fts f JOIN articles ar2 ON {_DATED_PG}, to_tsquery('simple', ?1) q
+          WHERE f.tsv @@ q
+          ORDER BY f.rowid DESC LIMIT ?2) capped
+      ORDER BY score DESC, id DESC LIMIT ?3 OFFSET ?4) hit
+JOIN articles ar ON ar.id = hit.id
+ORDER BY hit.score DESC, hit.id DESC
+"""
+SQL_SEARCH_COUNT_DATED_PG = f"""SELECT count(*) FROM (SELECT 1 FROM articles_fts f JOIN articles ar2 ON {_DATED_PG}
+    WHERE f.tsv @@ to_tsquery('simple', ?1) LIMIT ?2) capped"""
+
 #: Open ends of a period, as bounds every article date lies between.
 _EARLIEST, _LATEST = -(2**62), 2**62
 
@@ -113,7 +144,8 @@ class SqliteSearch:
         """
         parsed = parse_query(query, int(time.time()))
         expr = fts5_expression(parsed)
-        if expr is None:
+        ts_expr = tsquery_expression(parsed)
+        if expr is None or ts_expr is None:
             return [], 0
         terms = list(parsed.positive)
         cap = SEARCH_CAP  # read at call time: tests shrink it
@@ -121,12 +153,16 @@ class SqliteSearch:
         since, until = period_bounds(parsed.period)
 
         def page(tx: Tx) -> tuple[list[tuple[int, str | None, int, str]], int]:
+            pg = tx.dialect == "postgresql"
+            match = ts_expr if pg else expr
             if dated:
-                rows = tx.all(SQL_SEARCH_DATED, (expr, cap, max(0, limit), max(0, offset), since, until))
-                total = tx.scalar(SQL_SEARCH_COUNT_DATED, (expr, cap + 1, None, None, since, until))
+                rows = tx.all(SQL_SEARCH_DATED_PG if pg else SQL_SEARCH_DATED,
+                              (match, cap, max(0, limit), max(0, offset), since, until))
+                total = tx.scalar(SQL_SEARCH_COUNT_DATED_PG if pg else SQL_SEARCH_COUNT_DATED,
+                                  (match, cap + 1, None, None, since, until))
             else:
-                rows = tx.all(SQL_SEARCH, (expr, cap, max(0, limit), max(0, offset)))
-                total = tx.scalar(SQL_SEARCH_COUNT, (expr, cap + 1))
+                rows = tx.all(SQL_SEARCH_PG if pg else SQL_SEARCH, (match, cap, max(0, limit), max(0, offset)))
+                total = tx.scalar(SQL_SEARCH_COUNT_PG if pg else SQL_SEARCH_COUNT, (match, cap + 1))
             return [(r[0], r[1], r[2], r[3]) for r in rows], int(total or 0)
 
         rows, total = await self._db.read(page)

@@ -44,11 +44,16 @@ def _subscription(r: Row) -> SubscriptionRow:
     )
 
 
+# Whether any subscription targets or filters on the actor (stored JSON: json_each / jsonb differ).
 _ACTOR_FOLLOWED = """EXISTS (SELECT 1 FROM subscriptions s WHERE (s.target_kind = 'actor' AND s.target_id = actors.id)
     OR EXISTS (SELECT 1 FROM json_each(s.include_json) j WHERE json_extract(j.value, '$.kind') = 'actor'
                AND json_extract(j.value, '$.id') = actors.id)
     OR EXISTS (SELECT 1 FROM json_each(s.exclude_json) j WHERE json_extract(j.value, '$.kind') = 'actor'
                AND json_extract(j.value, '$.id') = actors.id))"""
+_ACTOR_FOLLOWED_PG = """EXISTS (SELECT 1 FROM subscriptions s
+    WHERE (s.target_kind = 'actor' AND s.target_id = actors.id)
+    OR s.include_json::jsonb @> jsonb_build_array(jsonb_build_object('kind', 'actor', 'id', actors.id))
+    OR s.exclude_json::jsonb @> jsonb_build_array(jsonb_build_object('kind', 'actor', 'id', actors.id)))"""
 
 
 def _delete(tx: Tx, where: str, params: tuple[int | str, ...]) -> bool:
@@ -60,9 +65,10 @@ def _delete(tx: Tx, where: str, params: tuple[int | str, ...]) -> bool:
     for r in gone:
         actor_ids |= {ref.id for ref in (*refs(r[2]), *refs(r[3])) if ref.kind == "actor"}
     if actor_ids:
+        followed = _ACTOR_FOLLOWED_PG if tx.dialect == "postgresql" else _ACTOR_FOLLOWED
         tx.run(f"""DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?)) AND key LIKE 'ahead:%'
                    AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id)
-                   AND NOT {_ACTOR_FOLLOWED}""", (json.dumps(sorted(actor_ids)),))
+                   AND NOT {followed}""", (json.dumps(sorted(actor_ids)),))
     return bool(gone)
 
 
@@ -79,7 +85,7 @@ def _add(
     table = "tags" if target_kind == "tag" else "actors"
     if tx.scalar(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)) is None:
         raise ValueError(f"no {target_kind} with id {target_id}")
-    tx.run("INSERT OR IGNORE INTO chats (chat_id) VALUES (?)", (chat_id,))
+    tx.run("INSERT INTO chats (chat_id) VALUES (?) ON CONFLICT DO NOTHING", (chat_id,))
     existing = tx.one(
         "SELECT id, active FROM subscriptions WHERE chat_id = ? AND target_kind = ? AND target_id = ?",
         (chat_id, target_kind, target_id),
@@ -90,14 +96,14 @@ def _add(
             (include_json, exclude_json, existing["id"]),
         )
         return int(existing["id"]), not existing["active"]
-    _, sub_id = tx.run(
+    sub_id = tx.scalar(
         """INSERT INTO subscriptions (chat_id, target_kind, target_id, include_json,
                exclude_json, created_by, created_at, active)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 1)""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+           RETURNING id""",
         (chat_id, target_kind, target_id, include_json, exclude_json, created_by, ts),
     )
-    assert sub_id is not None
-    return sub_id, True
+    return int(sub_id), True
 
 
 class SqliteSubscriptions:

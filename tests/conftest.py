@@ -13,7 +13,7 @@ from bot.analyzer import Analyzer
 from fakes.bot_api import FakeBotAPI
 from harness import MEMBER, OWNER, STRANGER, RunningBot, make_settings, run_bot
 
-pytest_plugins = ["fakes.fixtures"]
+pytest_plugins = ["fakes.fixtures", "backends"]
 
 
 @pytest.fixture(scope="session")
@@ -23,10 +23,15 @@ def shared_analyzer() -> Iterator[Analyzer]:
 
 
 @pytest_asyncio.fixture
-async def bot(fake_api: FakeBotAPI, tmp_path: Path, shared_analyzer: Analyzer) -> AsyncIterator[RunningBot]:
+async def bot(
+    fake_api: FakeBotAPI, tmp_path: Path, shared_analyzer: Analyzer, backend: str, database_url: str
+) -> AsyncIterator[RunningBot]:
+    """Dossier on each backend (tests/backends.py): every end-to-end test runs on SQLite and on
+    PostgreSQL."""
     fake_api.register_user(OWNER, first_name="Ольга", language_code="ru")
     fake_api.register_user(MEMBER, first_name="Max", language_code="en")
     fake_api.register_user(STRANGER, first_name="Eve", language_code="en")
-    settings = make_settings(fake_api, tmp_path / "dossier.db")
+    db = tmp_path / "dossier.db"
+    settings = make_settings(fake_api, db, DATABASE_URL=f"sqlite:///{db}" if backend == "sqlite" else database_url)
     async with run_bot(fake_api, settings, shared_analyzer) as running:
         yield running

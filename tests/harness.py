@@ -80,3 +80,15 @@ async def run_bot(api: FakeBotAPI, settings: Settings, analyzer: Analyzer | None
 
 def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def pg_rows(database_url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (written for SQLite, as the tests' checks are) on a PostgreSQL database,
+    through the backend's own translation."""
+    import psycopg
+
+    from storage.pg_sql import translate
+
+    translated = translate(sql)
+    with psycopg.connect(database_url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
+        return [tuple(r) for r in conn.execute(translated.sql, translated.bind(params)).fetchall()]

@@ -16,7 +16,7 @@ from bot.analyzer import Analyzer
 from bot.i18n import t
 
 from fakes.bot_api import FakeBotAPI
-from harness import MEMBER, OWNER, STRANGER, RunningBot, make_settings, run_bot
+from harness import MEMBER, OWNER, STRANGER, RunningBot, make_settings, pg_rows, run_bot
 
 GROUP = -1005550001111
 CHANNEL = -1001112223334
@@ -68,6 +68,9 @@ def db(bot: RunningBot) -> sqlite3.Connection:
 
 
 def db_rows(path: Path | RunningBot, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (SQLite syntax) read beside the bot, on whichever backend it runs."""
+    if isinstance(path, RunningBot) and path.settings.database_path is None:
+        return pg_rows(path.settings.database_url, sql, params)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True) if isinstance(path, Path) else db(path)
     try:
         return conn.execute(sql, params).fetchall()

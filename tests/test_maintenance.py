@@ -11,6 +11,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
 from test_access import CHANNEL, article_text, article_title, db_rows, forward
 
 from storage.repository import Storage
@@ -28,6 +29,7 @@ async def cli(bot: RunningBot, *args: str, cwd: Path) -> tuple[int, str]:
     return proc.returncode or 0, out.decode()
 
 
+@pytest.mark.sqlite_only  # SQLite's online backup; a PostgreSQL library is backed up with pg_dump
 async def test_backup_while_the_bot_writes_is_consistent_and_restorable(bot: RunningBot, tmp_path: Path) -> None:
     for i in range(3):
         await forward(bot, OWNER, i)

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Storage]:
+async def db(database_url: str) -> AsyncIterator[Storage]:
+    """An empty, migrated library on each backend (tests/backends.py)."""
     from bot.services.identity import FILING_RULES
     from storage.repository import Storage
 
-    async with Storage.open(f"sqlite:///{tmp_path}/lib/dossier.db", rules=FILING_RULES) as storage:
+    async with Storage.open(database_url, rules=FILING_RULES) as storage:
         yield storage

@@ -162,7 +162,7 @@ async def test_badly_named_migration_file_fails_loudly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["postgresql://u@h/db", "sqlite://relative.db", "sqlite:///", "", "mysql:///x"],
+    ["sqlite://relative.db", "sqlite:///", "", "mysql:///x"],
 )
 async def test_unsupported_urls_are_value_errors(url: str) -> None:
     with pytest.raises(ValueError, match="DATABASE_URL"):
