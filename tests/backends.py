@@ -8,8 +8,8 @@ the run ends with one line saying how to run them.
 
 One database per test session (``dossier_test_<random>``, created from template0 with a UTF-8
 character type, dropped at the end, each xdist worker its own); between tests every table but
-``schema_version`` is emptied with one ``TRUNCATE ... RESTART IDENTITY CASCADE``, so ids start at 1
-as they do in a fresh SQLite file, and the migrations run once per session.
+``schema_version`` is emptied and every sequence reset (see ``PgTestDatabase.empty``), so ids start
+at 1 as they do in a fresh SQLite file, and the migrations run once per session.
 """
 
 from __future__ import annotations
@@ -92,12 +92,23 @@ class PgTestDatabase:
         self._conn.execute("SET lock_timeout = '10s'")
 
     def empty(self) -> None:
-        """Every table emptied and every identity reset; the schema (and its version) kept."""
+        """Every table emptied and every sequence reset (ids start at 1 again); the schema and its
+        version kept. DELETE with triggers and foreign keys off (session_replication_role, the test
+        user is the server's superuser) rather than TRUNCATE: measured 8 ms against TRUNCATE's
+        450 ms (it replaces every table's files) and 440 ms for a fresh schema migrated per test."""
         tables = [r[0] for r in self._conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_version'"
         ).fetchall()]
-        if tables:
-            self._conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        sequences = [r[0] for r in self._conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+        ).fetchall()]
+        if not tables:
+            return
+        statements = ["BEGIN", "SET LOCAL session_replication_role = replica"]
+        statements += [f"DELETE FROM {t}" for t in tables]
+        statements += [f"SELECT setval('{s}', 1, false)" for s in sequences]
+        self._conn.execute(("; ".join([*statements, "COMMIT"])).encode())
 
     def drop(self) -> None:
         self._conn.close()

@@ -63,7 +63,7 @@ def test_missing_token_names_the_variable_and_the_example() -> None:
         ("ANALYSIS_WORKERS", "many", "ANALYSIS_WORKERS"),
         ("ANALYSIS_WORKERS", "-1", "ANALYSIS_WORKERS"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
-        ("DATABASE_URL", "postgres://x", "DATABASE_URL"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("TELEGRAM_API_BASE_URL", "ftp://x", "TELEGRAM_API_BASE_URL"),
     ],
 )
