@@ -24,8 +24,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
+# Parallel (pytest-xdist, one process per core, at most 4): with PostgreSQL on (CI=true or
+# TEST_POSTGRES_URL) every storage and end-to-end test runs on both backends.
 unit: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --maxprocesses 4
 
 test: lint typecheck unit
 
