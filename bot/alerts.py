@@ -14,12 +14,14 @@ Why a sender of our own instead of `bot.send_message` through the application's 
 * `Forbidden` (blocked, kicked, chat deleted) pauses the chat; its rows are held, never retried
   against Telegram, and go out if the chat resumes.
 
-Exactly once: one sender task per process claims rows in outbox order, never has two sends for
-one chat (or one row) in flight, and marks a row sent only after Telegram returned the message.
-A row whose send was accepted but whose `mark_sent` failed is remembered and not sent again.
-(The one unavoidable gap: a process killed between Telegram's acceptance and `mark_sent`, or a
-read timeout on a request Telegram did accept, re-sends that row after restart — at-least-once
-is the only safe side of that line.)
+Exactly once: one sender in the whole fleet (the holder of the ``alerts`` lease, bot/lease.py;
+``may_send`` turns false the moment this process may no longer count itself the holder) claims
+rows in outbox order, never has two sends for one chat (or one row) in flight, and marks a row
+sent only after Telegram returned the message. A row whose send was accepted but whose
+`mark_sent` failed is remembered and not sent again. (The one unavoidable gap: a process killed
+between Telegram's acceptance and `mark_sent`, or a read timeout on a request Telegram did
+accept, re-sends that row after restart or takeover — at-least-once is the only safe side of
+that line.)
 
 Daily digests run from the JobQueue every minute and share the sender's per-chat bookkeeping, so
 a digest and an instant alert can never both carry one row.
@@ -160,6 +162,7 @@ class AlertSender:
         clock: Callable[[], float] = time.monotonic,
         poll_interval: float = 5.0,
         batch: int = 200,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self.storage = storage
         self.bot = bot
@@ -168,6 +171,8 @@ class AlertSender:
         self.now = now
         self.poll_interval = poll_interval
         self.batch = batch
+        #: False while this process is not the fleet's one sender (bot/lease.py): start no send.
+        self.may_send = may_send
         self._wake = asyncio.Event()
         #: Set while nothing is due and nothing is in flight (tests wait for it before negative checks).
         self._idle = asyncio.Event()
@@ -240,6 +245,8 @@ class AlertSender:
     async def drain_once(self) -> float:
         """Start sends for every due row that may go now; seconds until the next look is useful."""
         await self._flush_unmarked()
+        if not self.may_send():
+            return self.poll_interval
         now = self.now()
         rows = await self.storage.due_alerts(int(now), limit=self.batch)
         settings: dict[int, ChatSettings | None] = {}
@@ -273,6 +280,8 @@ class AlertSender:
             if row.chat_id in self._busy_chats:  # a digest claimed the chat while we slept
                 deferred.add(row.chat_id)
                 continue
+            if not self.may_send():  # the lease lapsed during this pass: another process sends now
+                break
             await self._slots.acquire()
             self.limiter.record(row.chat_id)
             self._in_flight.add(row.id)
@@ -404,6 +413,8 @@ class AlertSender:
         """One digest per chat whose hour has come; returns how many were sent."""
         now = self.now()
         sent = 0
+        if not self.may_send():
+            return 0
         for chat in await schedule.chats_due_for_digest(self.storage.chats, int(now)):
             if chat.paused or (chat.muted_until is not None and chat.muted_until > now):
                 continue  # due again next minute; goes out once the mute ends

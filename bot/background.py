@@ -1,4 +1,5 @@
-"""What runs beside the handlers: inbox replay, interrupted analyses, inbox pruning, alerts, digests.
+"""What runs beside the handlers: inbox replay, interrupted analyses, inbox pruning, alerts, digests
+(the last two only in the one process of the fleet that holds the alerts lease).
 
 `start_background` is called once by the composition root (`bot.app`) and returns the coroutine
 that stops it all again; it takes its dependencies as arguments and is imported by nobody else.
@@ -18,9 +19,11 @@ from telegram.ext import Application, CallbackContext
 
 from bot.i18n import lang_of, t
 from bot.inbox import DurableApplication, InboxRequest
+from bot.lease import ALERTS_LEASE, Lease, while_held
 from bot.lists import article_card
 from bot.render import split_message
 from bot.services.container import Services
+from bot.services.queue import process_name
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ class Background:
 
     tasks: list[asyncio.Task[None]]
     job_queue: Any
+    #: Renews the alerts lease; stopped last, so the lease is released only once no send is in flight.
+    lease_task: asyncio.Task[None] | None = None
 
     async def stop(self) -> None:
         if self.job_queue is not None:
@@ -49,6 +54,9 @@ class Background:
             task.cancel()
         # Let in-flight sends finish and be recorded before the database closes.
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.lease_task is not None:
+            self.lease_task.cancel()
+            await asyncio.gather(self.lease_task, return_exceptions=True)
 
 
 async def start_background(application: AnyApplication, services: Services,
@@ -57,21 +65,28 @@ async def start_background(application: AnyApplication, services: Services,
     if isinstance(application, DurableApplication):
         await application.replay_inbox(services.storage, inbox_request)
     loop = asyncio.get_running_loop()
+    settings = services.settings
+    # One sender and one digest scheduler for the whole fleet: the holder of the alerts lease.
+    lease = Lease(services.storage.leases, ALERTS_LEASE, process_name(), ttl=settings.lease_ttl,
+                  renew=settings.lease_renew)
+    services.alerts.may_send = lease.held
+    await lease.try_once()  # a lone bot sends from its first second
     tasks = [
         loop.create_task(_finish_pending(services, application), name="dossier.pending"),
         loop.create_task(_prune_inbox(services), name="dossier.prune"),
-        loop.create_task(services.alerts.run(), name="dossier.alerts"),
+        loop.create_task(while_held(lease, services.alerts.run), name="dossier.alerts"),
     ]
     job_queue = application.job_queue
     if job_queue is not None:
         async def digest_job(_: CallbackContext[Any, Any, Any, Any]) -> None:
-            await services.alerts.send_due_digests()
+            if lease.held():
+                await services.alerts.send_due_digests()
 
         first = 60 - time.time() % 60  # on the minute, so "09:00" means 09:00:0x
         job_queue.run_repeating(digest_job, interval=60, first=first, name=DIGEST_JOB)
     else:
         log.warning("no JobQueue (install python-telegram-bot[job-queue]): daily digests are off")
-    return Background(tasks, job_queue)
+    return Background(tasks, job_queue, loop.create_task(lease.run(), name="dossier.lease"))
 
 
 async def _finish_pending(services: Services, application: AnyApplication) -> None:
