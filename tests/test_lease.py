@@ -77,13 +77,9 @@ async def test_a_clean_stop_hands_the_lease_over_at_once(tmp_path: Path) -> None
         a = Lease(storage.leases, "alerts", "A", ttl=15, renew=3)
         b = Lease(storage.leases, "alerts", "B", ttl=15, renew=3)
         running = asyncio.create_task(a.run())
-        await asyncio.wait_for(_until(a.held), 5)
+        await asyncio.wait_for(a.wait_held(), 5)
         assert not await b.try_once()
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         assert not a.held() and await b.try_once()
 
-
-async def _until(condition: Callable[[], bool]) -> None:
-    while not condition():
-        await asyncio.sleep(0.01)
