@@ -37,6 +37,8 @@ BENCHES = [
     Bench("analysis_speed", (), "analyze / raw natasha <= 1.3x", (r"^ratio .*", r"^analyze\(\) .*")),
     Bench("import_parallel", (), "2 workers >= 1.7x 1 worker; PSS <= 1.5x single process",
           (r"^throughput 2 workers.*", r"^peak PSS 2 workers.*", r"^\s+per article:.*"), slow=True),
+    Bench("queue_throughput", (), "2 workers >= 1.7x 1 worker through the job queue",
+          (r"^round \d+: .*", r"^ratio: .*"), slow=True),
     Bench("queries_at_scale", (), "p95 < 50 ms each; no full-table SCAN",
           (r"^library: .*", r"^(who|tags|search|stats)\s+[\d.]+\s+[\d.]+\s+\w+$", r"^full-table scans:.*"),
           slow=True),
