@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from storage_helpers import T0, TEXT1, TEXT2, analysis1, new_article
 
@@ -118,9 +117,10 @@ async def test_leases_have_one_holder_and_pass_on_when_they_run_out(db: Storage)
     assert await db.leases.acquire("alerts", "A", 15, now=T0 + 28)
 
 
-async def test_claims_from_two_processes_worth_of_connections_are_exclusive(tmp_path: Path) -> None:
-    """Two Storage objects (two writer connections, as two worker processes have) claiming at once."""
-    url = f"sqlite:///{tmp_path}/q.db"
+async def test_claims_from_two_processes_worth_of_connections_are_exclusive(database_url: str) -> None:
+    """Two Storage objects (two sets of connections, as two worker processes have) claiming at once:
+    the write lock on SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL."""
+    url = database_url
     async with Storage.open(url, rules=FILING_RULES) as one, Storage.open(url, rules=FILING_RULES) as two:
         ids = [await _queued(one, f"{TEXT1} Выпуск {i}.") for i in range(20)]
 
