@@ -7,22 +7,37 @@ import contextlib
 import os
 import re
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 from bot.services.identity import FILING_RULES
 from storage.records import NewArticle
 from storage.repository import Storage
 
+from harness import pg_rows
+
 FILED = re.compile(r"filed article (\d+) ")
 DROPPED = re.compile(r"article (\d+) was already filed; this result is dropped")
 
 
-def worker_env(db: Path, **extra: str) -> dict[str, str]:
+def rows(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (SQLite syntax) read beside the processes, on either backend."""
+    if not url.startswith("sqlite:///"):
+        return pg_rows(url, sql, params)
+    conn = sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def worker_env(url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "ANALYSIS_"))}
-    env.update({"DATABASE_URL": f"sqlite:///{db}", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
+    env.update({"DATABASE_URL": url, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env
 
@@ -105,9 +120,9 @@ async def wait_until(condition: Callable[[], bool], timeout: float, message: str
         await asyncio.sleep(0.05)
 
 
-async def store_articles(db: Path, texts: list[str], *, queue: bool) -> list[int]:
+async def store_articles(url: str, texts: list[str], *, queue: bool) -> list[int]:
     """Store raw articles (status pending) and, with ``queue``, queue their analysis in order."""
-    async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
+    async with Storage.open(url, rules=FILING_RULES) as storage:
         ids = []
         for i, text in enumerate(texts):
             article_id, created = await storage.add_article(NewArticle(

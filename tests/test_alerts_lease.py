@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from fleet_processes import wait_until
-from test_access import article_text, db_rows
+from fleet_processes import rows, wait_until
+from test_access import article_text
 from test_alerts_kill import MEMBER, alerts_to
 from test_durability import OWNER, bot_env, bot_process, wait_polling
 
@@ -23,14 +23,14 @@ from storage.repository import Storage
 from fakes.bot_api import FakeBotAPI
 
 
-def holder(db: Path) -> str | None:
-    rows = db_rows(db, "SELECT holder FROM leases WHERE name = 'alerts' AND expires_at >= ?", (time.time(),))
-    return str(rows[0][0]) if rows else None
+def holder(db: str) -> str | None:
+    found = rows(db, "SELECT holder FROM leases WHERE name = 'alerts' AND expires_at >= ?", (time.time(),))
+    return str(found[0][0]) if found else None
 
 
-def outbox(db: Path) -> list[tuple[int, str]]:
+def outbox(db: str) -> list[tuple[int, str]]:
     return [(int(r[0]), str(r[1])) for r in
-            db_rows(db, "SELECT article_id, status FROM outbox WHERE chat_id = ? ORDER BY article_id", (MEMBER,))]
+            rows(db, "SELECT article_id, status FROM outbox WHERE chat_id = ? ORDER BY article_id", (MEMBER,))]
 
 
 async def file(storage: Storage, i: int, analysis: ArticleAnalysis) -> None:
@@ -43,12 +43,11 @@ async def file(storage: Storage, i: int, analysis: ArticleAnalysis) -> None:
 
 @pytest.mark.timeout(180)
 async def test_the_sender_moves_to_another_replica_when_its_holder_is_killed(
-    fake_api: FakeBotAPI, tmp_path: Path, shared_analyzer: Analyzer
+    fake_api: FakeBotAPI, tmp_path: Path, shared_analyzer: Analyzer, database_url: str
 ) -> None:
     fake_api.register_user(OWNER, first_name="Ольга", language_code="ru")
     fake_api.register_user(MEMBER, first_name="Max", language_code="en")
-    db = tmp_path / "dossier.db"
-    url = f"sqlite:///{db}"
+    db = url = database_url
     analyses = []
     for i in range(9):
         result = await shared_analyzer.analyze(article_text(i))
@@ -63,7 +62,8 @@ async def test_the_sender_moves_to_another_replica_when_its_holder_is_killed(
             await storage.add_subscription(MEMBER, "actor", actor.id)
 
     # Queue mode: the replicas load no models (nothing to analyse here), they only send.
-    env = bot_env(fake_api, db, ALLOWED_USER_IDS=f"{OWNER},{MEMBER}", ANALYSIS_MODE="queue")
+    env = bot_env(fake_api, tmp_path / "unused.db", ALLOWED_USER_IDS=f"{OWNER},{MEMBER}", ANALYSIS_MODE="queue",
+                  DATABASE_URL=url)
     async with contextlib.AsyncExitStack() as stack:
         a = await stack.enter_async_context(bot_process(env, tmp_path, tmp_path / "a.log"))
         await wait_polling(fake_api, a, 0.0, timeout=30)

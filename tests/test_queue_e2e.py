@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from fleet_processes import WorkerProcess, wait_until, worker_env
-from test_access import CHANNEL, article_text, article_title, db_rows
+from fleet_processes import WorkerProcess, rows, wait_until, worker_env
+from test_access import CHANNEL, article_text, article_title
 from test_durability import OWNER, bot_env, bot_process, cards_for, wait_polling
 
 from bot.i18n import t
@@ -19,27 +19,27 @@ from fakes.bot_api import FakeBotAPI
 SLOW = "МЕДЛЕННАЯ-СТАТЬЯ"
 
 
-def waiter(db: Path, article_id: int) -> str | None:
-    rows = db_rows(db, "SELECT waiter FROM analysis_jobs WHERE article_id = ?", (article_id,))
-    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+def waiter(db: str, article_id: int) -> str | None:
+    found = rows(db, "SELECT waiter FROM analysis_jobs WHERE article_id = ?", (article_id,))
+    return str(found[0][0]) if found and found[0][0] is not None else None
 
 
-def claimed(db: Path, article_id: int) -> bool:
-    return bool(db_rows(db, "SELECT 1 FROM analysis_jobs WHERE article_id = ? AND claimed_by IS NOT NULL "
+def claimed(db: str, article_id: int) -> bool:
+    return bool(rows(db, "SELECT 1 FROM analysis_jobs WHERE article_id = ? AND claimed_by IS NOT NULL "
                             "AND status = 'queued'", (article_id,)))
 
 
-def job_status(db: Path) -> dict[int, str]:
-    return {int(r[0]): str(r[1]) for r in db_rows(db, "SELECT article_id, status FROM analysis_jobs")}
+def job_status(db: str) -> dict[int, str]:
+    return {int(r[0]): str(r[1]) for r in rows(db, "SELECT article_id, status FROM analysis_jobs")}
 
 
 @pytest.mark.timeout(180)
 async def test_queue_mode_cards_come_once_also_across_a_bot_killed_while_waiting(
-    fake_api: FakeBotAPI, tmp_path: Path
+    fake_api: FakeBotAPI, tmp_path: Path, database_url: str
 ) -> None:
     fake_api.register_user(OWNER, first_name="Ольга", language_code="ru")
-    db = tmp_path / "dossier.db"
-    env = bot_env(fake_api, db, ANALYSIS_MODE="queue")
+    db = database_url
+    env = bot_env(fake_api, tmp_path / "unused.db", ANALYSIS_MODE="queue", DATABASE_URL=db)
     wenv = worker_env(db, DOSSIER_TEST_ANALYSIS_DELAY=f"{SLOW}=8")
     log = tmp_path / "bot.log"
     worker = WorkerProcess(wenv, tmp_path, tmp_path / "worker.log")
@@ -57,6 +57,8 @@ async def test_queue_mode_cards_come_once_also_across_a_bot_killed_while_waiting
             assert await worker.stop() == 0
             fake_api.forward_from_channel(OWNER, article_text(1), channel_id=CHANNEL, channel_title="Новости",
                                           message_id=20)
+            # One after the other, so the slow one is queued (and claimed) second.
+            await wait_until(lambda: len(job_status(db)) == 2, 30, "the second article queued")
             fake_api.forward_from_channel(OWNER, f"{article_text(2)}\n\n{SLOW}", channel_id=CHANNEL,
                                           channel_title="Новости", message_id=30)
             await wait_until(lambda: len(job_status(db)) == 3, 30, "both new articles queued")
@@ -65,7 +67,7 @@ async def test_queue_mode_cards_come_once_also_across_a_bot_killed_while_waiting
         # A worker files the second article while the bot is down, and is frozen holding the slow one.
         worker = WorkerProcess(wenv, tmp_path, tmp_path / "worker2.log")
         await worker.start()
-        fast, slow = (int(r[0]) for r in db_rows(
+        fast, slow = (int(r[0]) for r in rows(
             db, "SELECT id FROM articles WHERE origin_message_id IN (20, 30) ORDER BY origin_message_id"))
         await wait_until(lambda: job_status(db).get(fast) == "done", 90, "the worker to file the second article")
         await wait_until(lambda: waiter(db, slow) is not None and claimed(db, slow), 30, "the slow one claimed")
@@ -92,5 +94,5 @@ async def test_queue_mode_cards_come_once_also_across_a_bot_killed_while_waiting
         assert len(cards_for(fake_api, article_title(i))) == 1, (i, fake_api.texts(OWNER))
     (late,) = cards_for(fake_api, article_title(2))
     assert t("ru", "after_restart") in late, "still pending at the restart: the card says it is late"
-    assert db_rows(db, "SELECT count(*), min(status), max(status) FROM articles") == [(3, "done", "done")]
+    assert rows(db, "SELECT count(*), min(status), max(status) FROM articles") == [(3, "done", "done")]
     assert not fake_api.rejected

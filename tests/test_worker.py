@@ -6,8 +6,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from fleet_processes import queue_articles, store_articles, wait_until, worker_env, workers
-from test_access import article_text, db_rows
+from fleet_processes import queue_articles, rows, store_articles, wait_until, worker_env, workers
+from test_access import article_text
 
 from bot.services.identity import FILING_RULES
 from storage.repository import Storage
@@ -16,30 +16,32 @@ SLOW = "МЕДЛЕННАЯ-СТАТЬЯ"
 HUNG = "ЗАВИСШАЯ-СТАТЬЯ"
 
 
-def jobs(db: Path) -> dict[int, tuple[str, int, str | None, str | None]]:
+def jobs(db: str) -> dict[int, tuple[str, int, str | None, str | None]]:
     """article id -> (status, attempts, finished_by, last_error)."""
     return {int(r[0]): (str(r[1]), int(r[2]), r[3], r[4]) for r in
-            db_rows(db, "SELECT article_id, status, attempts, finished_by, last_error FROM analysis_jobs")}
+            rows(db, "SELECT article_id, status, attempts, finished_by, last_error FROM analysis_jobs")}
 
 
-def statuses(db: Path) -> dict[int, tuple[str, str | None]]:
-    return {int(r[0]): (str(r[1]), r[2]) for r in db_rows(db, "SELECT id, status, error FROM articles")}
+def statuses(db: str) -> dict[int, tuple[str, str | None]]:
+    return {int(r[0]): (str(r[1]), r[2]) for r in rows(db, "SELECT id, status, error FROM articles")}
 
 
-def claimed_by(db: Path, article_id: int) -> str | None:
-    rows = db_rows(db, "SELECT claimed_by FROM analysis_jobs WHERE article_id = ? AND status = 'queued'", (article_id,))
-    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+def claimed_by(db: str, article_id: int) -> str | None:
+    found = rows(db, "SELECT claimed_by FROM analysis_jobs WHERE article_id = ? AND status = 'queued'", (article_id,))
+    return str(found[0][0]) if found and found[0][0] is not None else None
 
 
 @pytest.mark.timeout(180)
-async def test_two_workers_share_the_queue_and_a_killed_workers_job_is_retried_once(tmp_path: Path) -> None:
-    db = tmp_path / "dossier.db"
+async def test_two_workers_share_the_queue_and_a_killed_workers_job_is_retried_once(
+    tmp_path: Path, database_url: str
+) -> None:
+    db = database_url
     texts = [article_text(i) if i != 4 else f"{article_text(i)}\n\n{SLOW}" for i in range(9)]
     ids = await store_articles(db, texts, queue=False)
     slow = ids[4]  # claimed in article order: both workers file some before one of them takes it
     env = worker_env(db, ANALYSIS_CLAIM_TTL="2", DOSSIER_TEST_ANALYSIS_DELAY=f"{SLOW}=6")
     async with workers(env, tmp_path, 2) as (one, two):
-        async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
+        async with Storage.open(db, rules=FILING_RULES) as storage:
             await queue_articles(storage, ids)
         await wait_until(lambda: claimed_by(db, slow) is not None, 30, "the slow article to be claimed")
         holder = claimed_by(db, slow)
@@ -60,18 +62,20 @@ async def test_two_workers_share_the_queue_and_a_killed_workers_job_is_retried_o
     assert sorted(filed) == ids, "each article filed once, across both workers"
     assert slow not in victim.filed()
     print(f"victim filed {victim.filed()}, survivor {survivor.filed()}")
-    counts = db_rows(db, "SELECT article_id, count(*) FROM mentions GROUP BY article_id")
+    counts = rows(db, "SELECT article_id, count(*) FROM mentions GROUP BY article_id")
     assert {int(r[0]) for r in counts} == set(ids)
 
 
 @pytest.mark.timeout(180)
-async def test_a_late_result_of_a_worker_presumed_dead_is_dropped(tmp_path: Path) -> None:
-    db = tmp_path / "dossier.db"
+async def test_a_late_result_of_a_worker_presumed_dead_is_dropped(
+    tmp_path: Path, database_url: str
+) -> None:
+    db = database_url
     ids = await store_articles(db, [f"{article_text(3)}\n\n{SLOW}", article_text(4)], queue=False)
     slow = ids[0]
     env = worker_env(db, ANALYSIS_CLAIM_TTL="2", DOSSIER_TEST_ANALYSIS_DELAY=f"{SLOW}=4")
     async with workers(env, tmp_path, 2) as (one, two):
-        async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
+        async with Storage.open(db, rules=FILING_RULES) as storage:
             await queue_articles(storage, ids)
         await wait_until(lambda: claimed_by(db, slow) is not None, 30, "the slow article to be claimed")
         holder = claimed_by(db, slow)
@@ -90,8 +94,10 @@ async def test_a_late_result_of_a_worker_presumed_dead_is_dropped(tmp_path: Path
 
 
 @pytest.mark.timeout(150)
-async def test_a_hung_article_fails_with_its_reason_and_the_queue_goes_on(tmp_path: Path) -> None:
-    db = tmp_path / "dossier.db"
+async def test_a_hung_article_fails_with_its_reason_and_the_queue_goes_on(
+    tmp_path: Path, database_url: str
+) -> None:
+    db = database_url
     ids = await store_articles(db, [article_text(5), f"{article_text(6)}\n\n{HUNG}", article_text(7)], queue=True)
     env = worker_env(db, ANALYSIS_TIMEOUT="3", DOSSIER_TEST_ANALYSIS_DELAY=f"{HUNG}=3600")
     async with workers(env, tmp_path, 1) as (worker,):
