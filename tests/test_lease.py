@@ -7,10 +7,14 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from test_alerts import add_article, alerts, subscribe
+
 from bot.lease import Lease, while_held
 from storage.errors import StorageError
 from storage.protocols import LeaseStore
 from storage.repository import Storage
+
+from harness import MEMBER, OWNER, RunningBot
 
 
 class Unplugged:
@@ -83,3 +87,24 @@ async def test_a_clean_stop_hands_the_lease_over_at_once(tmp_path: Path) -> None
         await asyncio.gather(running, return_exceptions=True)
         assert not a.held() and await b.try_once()
 
+
+
+async def test_a_process_that_does_not_hold_the_lease_sends_no_alert_and_no_digest(bot: RunningBot) -> None:
+    api = bot.api
+    sender = bot.services.alerts
+    storage = bot.services.storage
+    await add_article(bot, MEMBER, "forward_sanctions.txt")
+    await subscribe(bot, OWNER, "санкции")
+    holding = True
+    sender.may_send = lambda: holding  # as bot/lease.py wires it: Lease.held
+    holding = False
+    await add_article(bot, MEMBER, "forward_sanctions.txt", "Обновление 31.")
+    await asyncio.wait_for(sender.wait_idle(), 10)
+    assert (await storage.outbox_counts()).pending == 1 and not alerts(api, OWNER)
+    # Digest time has come for the owner's chat: still nothing while the lease is elsewhere.
+    await storage.set_digest_time(OWNER, "00:00", "UTC", 0)
+    shown = len(api.texts(OWNER))
+    assert await sender.send_due_digests() == 0 and len(api.texts(OWNER)) == shown
+    holding = True
+    assert await sender.send_due_digests() == 1 and len(api.texts(OWNER)) == shown + 1
+    assert (await storage.outbox_counts()).pending == 0
