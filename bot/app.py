@@ -99,6 +99,7 @@ async def open_services(settings: Settings, bot: Bot, *, analyzer: Analyzer | No
         if settings.analysis_mode == "queue":
             # Workers analyse: this process loads no models (an idle Analyzer starts nothing).
             queue = AnalysisQueue(storage)
+            log.info("ANALYSIS_MODE=queue: articles are analysed by `python -m bot worker` processes")
             stack.push_async_callback(queue.close)
             analyzer = analyzer or Analyzer(0, max_chars=settings.max_article_chars)
         elif analyzer is None:
