@@ -118,7 +118,10 @@ def _claim_tx(tx: Tx, worker: str, ttl: float, max_attempts: int, ts: float) -> 
 
 def _finish_tx(tx: Tx, article_id: int, worker: str, analysis: ArticleAnalysis, prepared: PreparedAnalysis,
                rules: FilingRules, ts: float) -> list[int] | None:
-    job = tx.one("SELECT status, alerts FROM analysis_jobs WHERE article_id = ?", (article_id,))
+    # Locked on PostgreSQL: a claim failing this job for running out of attempts (a transaction that
+    # is not serialized with filings) either finishes first, and this sees "failed", or waits.
+    lock = " FOR UPDATE" if tx.dialect == "postgresql" else ""
+    job = tx.one(f"SELECT status, alerts FROM analysis_jobs WHERE article_id = ?{lock}", (article_id,))
     if job is None or job["status"] != "queued":
         return None  # filed already (a worker presumed dead finished late) or given up
     status = tx.scalar("SELECT status FROM articles WHERE id = ?", (article_id,))
