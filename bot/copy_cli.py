@@ -21,6 +21,7 @@ from tqdm import tqdm
 from bot.migrate_cli import EXIT_REFUSED, shown_url
 from storage.backends import open_backend
 from storage.copying import (
+    DERIVED_TABLES,
     CopyPlan,
     CopyRefused,
     TableCheck,
@@ -28,10 +29,11 @@ from storage.copying import (
     copy_rows,
     finish,
     mark_verified,
+    optimize,
     prepare,
     raw_database,
 )
-from storage.errors import MigrationError, SchemaTooNewError
+from storage.errors import DatabaseUnavailable, MigrationError, SchemaTooNewError
 from storage.protocols import Backend
 from storage.versions import stored_version
 
@@ -67,6 +69,8 @@ async def _open(url: str, role: str) -> Backend | None:
         print(f"copy: the {role} {shown_url(url)}: {exc}", file=sys.stderr)
     except (MigrationError, ValueError) as exc:
         print(f"copy: the {role} {shown_url(url)}: {exc}", file=sys.stderr)
+    except DatabaseUnavailable as exc:
+        print(f"copy: the {role}: {exc}", file=sys.stderr)
     return None
 
 
@@ -91,7 +95,7 @@ async def run_copy(source_url: str, target_url: str, *, batch: int = 500) -> int
         return EXIT_REFUSED
     try:
         before = await stored_version(source_url)
-    except ValueError as exc:
+    except (ValueError, DatabaseUnavailable) as exc:
         print(f"copy: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     if before is None and source_url.startswith("sqlite:///"):
@@ -114,7 +118,7 @@ async def run_copy(source_url: str, target_url: str, *, batch: int = 500) -> int
             return EXIT_REFUSED
         print(_describe(plan, shown_source, shown_target), flush=True)
         remaining = sum(max(0, plan.source_rows[t.name] - plan.copied.get(t.name, 0))
-                        for t in plan.tables if t.name not in plan.done)
+                        for t in plan.tables if t.name not in plan.done and t.name not in DERIVED_TABLES)
         with tqdm(total=remaining, unit="rows", file=sys.stderr, mininterval=0.5, dynamic_ncols=True) as bar:
             def advance(table: str, rows: int) -> None:
                 bar.set_description(table, refresh=False)
@@ -122,6 +126,8 @@ async def run_copy(source_url: str, target_url: str, *, batch: int = 500) -> int
 
             await copy_rows(source, target, plan, source_id, batch=batch, on_rows=advance)
         await finish(source, target, plan)
+        if await optimize(target):
+            print("VACUUM ANALYZE done: the planner has statistics for the new tables", flush=True)
         copied_at = time.perf_counter()
         checks = await checksums(source, target, plan)
         print(checksum_table(checks))

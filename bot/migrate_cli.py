@@ -11,7 +11,7 @@ import sys
 
 from storage.backends import open_backend
 from storage.copying import raw_database, schema_version
-from storage.errors import MigrationError, SchemaTooNewError
+from storage.errors import DatabaseUnavailable, MigrationError, SchemaTooNewError
 from storage.versions import known_version, stored_version
 
 EXIT_REFUSED = 1
@@ -33,7 +33,7 @@ async def migrate(database_url: str) -> int:
     known = known_version(database_url)
     try:
         before = await stored_version(database_url)
-    except ValueError as exc:
+    except (ValueError, DatabaseUnavailable) as exc:
         print(f"migrate: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     if before is not None and before > known:
@@ -48,11 +48,14 @@ async def migrate(database_url: str) -> int:
     except MigrationError as exc:
         print(f"migrate: {shown}: {exc}; the failed migration was rolled back", file=sys.stderr)
         return EXIT_REFUSED
+    except DatabaseUnavailable as exc:
+        print(f"migrate: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     try:
         after = await raw_database(backend).read(schema_version)
     finally:
         await backend.close()
-    start = "a new database" if before is None else f"schema version {before}"
+    start = "a new database" if not before else f"schema version {before}"
     if before == after:
         print(f"{shown}: schema version {after}, up to date (nothing to apply)")
     else:

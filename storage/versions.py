@@ -14,10 +14,34 @@ from storage.migrate import schema_version as sqlite_schema_version
 __all__ = ["known_version", "stored_version"]
 
 
+_PG_SCHEMES = ("postgresql://", "postgres://")
+
+
 def known_version(database_url: str) -> int:
     """The newest migration this Dossier has for the URL's kind of database."""
-    migrations = discover(MIGRATIONS_DIR)
+    if database_url.startswith(_PG_SCHEMES):
+        from storage.pg_migrate import PG_MIGRATIONS_DIR
+
+        migrations = discover(PG_MIGRATIONS_DIR)
+    else:
+        migrations = discover(MIGRATIONS_DIR)
     return migrations[-1].version if migrations else 0
+
+
+def _pg_version(database_url: str) -> int | None:
+    import psycopg
+
+    from storage.errors import DatabaseUnavailable
+    from storage.pg_db import describe_url
+    from storage.pg_migrate import pg_schema_version
+
+    try:
+        with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn:
+            return pg_schema_version(conn)
+    except psycopg.OperationalError as exc:
+        reason = (str(exc).strip().splitlines() or ["unreachable"])[0]
+        raise DatabaseUnavailable(f"cannot reach the PostgreSQL database at {describe_url(database_url)}: "
+                                  f"{reason}") from None
 
 
 def _sqlite_version(path: str) -> int | None:
@@ -33,7 +57,10 @@ def _sqlite_version(path: str) -> int | None:
 
 async def stored_version(database_url: str) -> int | None:
     """The database's schema version (0: exists, never migrated), None if there is no database
-    yet. Raises ValueError for an unsupported URL."""
+    yet (a PostgreSQL database always exists: ``createdb`` made it). Raises ValueError for an
+    unsupported URL, storage.pg_db.DatabaseUnavailable for a server that does not answer."""
+    if database_url.startswith(_PG_SCHEMES):
+        return await asyncio.to_thread(_pg_version, database_url)
     path = parse_url(database_url)
     if path is None:
         return None  # an in-memory database never exists before it is opened

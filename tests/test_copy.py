@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from library_world import build_library
@@ -215,3 +216,43 @@ def test_migrate_an_older_library_applies_what_is_missing(tmp_path: Path) -> Non
     previous, latest = int(files[-2].name[:3]), int(files[-1].name[:3])
     done = bot_cli("migrate", DATABASE_URL=f"sqlite:///{path}")
     assert done.returncode == 0 and f"schema version {previous} -> schema version {latest}" in done.stdout, done.stderr
+
+
+def _checksums(stdout: str) -> dict[str, tuple[str, str, str]]:
+    """table -> (rows, source checksum, target checksum) from the printed comparison."""
+    out = {}
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 6 and parts[5] in ("ok", "MISMATCH"):
+            out[parts[0]] = (parts[1], parts[3], parts[4])
+    return out
+
+
+@pytest.mark.postgresql_only
+def test_sqlite_to_postgresql_and_back_loses_nothing(source: Path, tmp_path: Path, pg_database: Any) -> None:
+    pg_database.empty()
+    there = bot_cli("copy", f"sqlite:///{source}", pg_database.url)
+    assert there.returncode == 0, there.stdout + there.stderr
+    assert "VACUUM ANALYZE done" in there.stdout
+    back_path = tmp_path / "back.db"
+    back = bot_cli("copy", pg_database.url, f"sqlite:///{back_path}")
+    assert back.returncode == 0, back.stdout + back.stderr
+    # The same checksums on all three: SQLite, PostgreSQL, SQLite again.
+    forth_sums, back_sums = _checksums(there.stdout), _checksums(back.stdout)
+    assert forth_sums == back_sums and len(forth_sums) == len(dump(source)) - 1
+    assert all(s == t for _rows, s, t in forth_sums.values())
+    assert dump(back_path) == dump(source)  # every row, and the next ids (sqlite_sequence)
+
+    async def probe(url: str) -> tuple[object, ...]:
+        """What a user of each copy sees: search hits, the top list, the id a new article gets."""
+        async with Storage.open(url, rules=FILING_RULES) as storage:
+            hits, total = await storage.search_articles("разрядка", limit=1000)  # ranking may differ
+            top = await storage.top_actors(limit=5)
+            new_id, created = await storage.add_article(NewArticle(
+                text="Новая статья после копирования: Лавров и Тиллерсон снова встретились.",
+                origin_kind="paste", added_by=1, added_at=1_800_000_000))
+            assert created and total > 0
+            return sorted(h.article_id for h in hits), total, [(a.name, a.articles, a.mentions) for a in top], new_id
+
+    assert asyncio.run(probe(pg_database.url)) == asyncio.run(probe(f"sqlite:///{back_path}"))
+    pg_database.empty()
