@@ -531,12 +531,18 @@ class SqliteArticles:
         return await self._db.write(delete)
 
     async def stats(self) -> LibraryStats:
+        """Library totals: kept by triggers in library_counts (migration 011), so /stats reads four
+        rows instead of counting 100,000s; a total whose row is missing is counted instead."""
         row = await self._db.read(
             lambda tx: tx.one(
-                """SELECT (SELECT count(*) FROM articles),
-                          (SELECT count(*) FROM actors),
-                          (SELECT count(*) FROM claims),
-                          (SELECT count(*) FROM tags),
+                """SELECT coalesce((SELECT n FROM library_counts WHERE name = 'articles'),
+                                   (SELECT count(*) FROM articles)),
+                          coalesce((SELECT n FROM library_counts WHERE name = 'actors'),
+                                   (SELECT count(*) FROM actors)),
+                          coalesce((SELECT n FROM library_counts WHERE name = 'claims'),
+                                   (SELECT count(*) FROM claims)),
+                          coalesce((SELECT n FROM library_counts WHERE name = 'tags'),
+                                   (SELECT count(*) FROM tags)),
                           (SELECT max(added_at) FROM articles),
                           (SELECT count(*) FROM articles WHERE status = 'pending'),
                           (SELECT count(*) FROM articles WHERE status = 'failed')"""
