@@ -167,6 +167,38 @@ async def generate(path: Path, n: int, seed: int = 7) -> None:
     print(f"generated {n} articles in {time.perf_counter() - t0:.0f} s -> {path}")
 
 
+Case = tuple[str, str, Callable[[], Awaitable[Any]]]
+
+
+async def query_cases(library: Any, storage: Any) -> list[Case]:
+    """The queries a user sends, as (kind, label, call) through the service layer (what handlers
+    call); shared with bench/queries_pg_vs_sqlite.py so both measure the same thing."""
+    stats = await library.stats()
+    top = (await library.top_actors(limit=1)).items
+    rare_rows = await storage.top_actors(limit=1, offset=max(0, stats.actors - 50))
+    rare = rare_rows[0].name if rare_rows else "Лавров"
+    top_name = top[0].name if top else "Лавров"
+    return [
+        ("who", f"frequent, Cyrillic ({top_name})", lambda: library.who(top_name)),
+        ("who", "frequent, Latin (Lavrov)", lambda: library.who("Lavrov")),
+        ("who", "inflected (Лаврова)", lambda: library.who("Лаврова")),
+        ("who", f"rare ({rare})", lambda: library.who(rare)),
+        ("who", "typo (Tilerson)", lambda: library.who("Tilerson")),
+        ("who", "unknown (Зюзюкин)", lambda: library.who("Зюзюкин")),
+        # Зюзюкин's key can equal a generated surname's; this one always falls through to the
+        # fuzzy pass over every alias key (the slowest /who path) and only gets suggestions.
+        ("who", "no match, fuzzy (Бжезинский)", lambda: library.who("Бжезинский")),
+        ("who", "top list (/who alone)", lambda: library.top_actors()),
+        ("tags", "ru (санкции)", lambda: library.tag("санкции")),
+        ("tags", "en (sanctions)", lambda: library.tag("sanctions")),
+        ("tags", "top list (/tags alone)", lambda: library.top_tags()),
+        ("search", "one word (разрядка)", lambda: library.search("разрядка")),
+        ("search", "frequent word (правительство)", lambda: library.search("правительство")),
+        ("search", "two words (переговоры саммит)", lambda: library.search("переговоры саммит")),
+        ("stats", "/stats", lambda: library.stats()),
+    ]
+
+
 async def measure(path: Path, repeat: int) -> int:
     from bot.services.library import Library
     from storage.repository import HOT_QUERIES, Storage
@@ -178,29 +210,7 @@ async def measure(path: Path, repeat: int) -> int:
         size = path.stat().st_size  # noqa: ASYNC240
         print(f"library: {stats.articles} articles, {stats.actors} actors, {stats.claims} claims, {stats.tags} tags; "
               f"{size / 2**20:.0f} MB = {size / max(1, stats.articles) / 1024:.1f} KB per article")
-        top = (await library.top_actors(limit=1)).items
-        rare_rows = await storage.top_actors(limit=1, offset=max(0, stats.actors - 50))
-        rare = rare_rows[0].name if rare_rows else "Лавров"
-        top_name = top[0].name if top else "Лавров"
-        cases: list[tuple[str, str, Callable[[], Awaitable[Any]]]] = [
-            ("who", f"frequent, Cyrillic ({top_name})", lambda: library.who(top_name)),
-            ("who", "frequent, Latin (Lavrov)", lambda: library.who("Lavrov")),
-            ("who", "inflected (Лаврова)", lambda: library.who("Лаврова")),
-            ("who", f"rare ({rare})", lambda: library.who(rare)),
-            ("who", "typo (Tilerson)", lambda: library.who("Tilerson")),
-            ("who", "unknown (Зюзюкин)", lambda: library.who("Зюзюкин")),
-            # Зюзюкин's key can equal a generated surname's; this one always falls through to the
-            # fuzzy pass over every alias key (the slowest /who path) and only gets suggestions.
-            ("who", "no match, fuzzy (Бжезинский)", lambda: library.who("Бжезинский")),
-            ("who", "top list (/who alone)", lambda: library.top_actors()),
-            ("tags", "ru (санкции)", lambda: library.tag("санкции")),
-            ("tags", "en (sanctions)", lambda: library.tag("sanctions")),
-            ("tags", "top list (/tags alone)", lambda: library.top_tags()),
-            ("search", "one word (разрядка)", lambda: library.search("разрядка")),
-            ("search", "frequent word (правительство)", lambda: library.search("правительство")),
-            ("search", "two words (переговоры саммит)", lambda: library.search("переговоры саммит")),
-            ("stats", "/stats", lambda: library.stats()),
-        ]
+        cases = await query_cases(library, storage)
         # Warm-up: caches (alias index for fuzzy matching, SQLite page cache) as in a running bot.
         for _, _, fn in cases:
             await fn()
