@@ -30,6 +30,7 @@ from storage.records import (
     ArticleFull,
     ArticleRow,
     ChatSettings,
+    Claimed,
     ClaimedJob,
     ClaimRow,
     EgoRows,
@@ -272,12 +273,18 @@ class FeedStore(Protocol):
 
 
 class InboxStore(Protocol):
-    """Raw updates persisted before handling, for replay after a crash."""
+    """Raw updates persisted before handling, for replay after a crash, claimed per chat by the
+    dispatchers of webhook replicas."""
 
-    async def inbox_put(self, update_id: int, payload_json: str, *, now: int | None = None) -> bool: ...
+    async def inbox_put(self, update_id: int, payload_json: str, *, chat_id: int = 0, part: bool = False,
+                        now: int | None = None) -> bool: ...
     async def inbox_done(self, update_id: int, *, now: int | None = None) -> None: ...
     async def inbox_pending(self) -> list[tuple[int, str]]: ...
     async def inbox_prune(self, older_than: int) -> int: ...
+    async def inbox_claim(self, replica: str, *, limit: int, lease_ms: int,
+                          now: int | None = None) -> list[Claimed]: ...
+    async def inbox_renew(self, replica: str, *, lease_ms: int, now: int | None = None) -> int: ...
+    async def inbox_release(self, replica: str) -> int: ...
 
 
 class ImportStore(Protocol):

@@ -573,3 +573,12 @@ class TargetDates:
     @property
     def undated(self) -> int:
         return self.total - self.dated
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """An inbox update a replica's dispatcher now holds: it handles it, then marks it done."""
+
+    update_id: int
+    chat_id: int
+    payload: str

@@ -27,6 +27,7 @@ from storage.records import (
     ArticleFull,
     ArticleRow,
     ChatSettings,
+    Claimed,
     ClaimRow,
     Feed,
     LibraryStats,
@@ -347,8 +348,9 @@ class Storage:
     async def feed_enabled(self, channel_id: int) -> bool:
         return await self.feeds.feed_enabled(channel_id)
 
-    async def inbox_put(self, update_id: int, payload_json: str, *, now: int | None = None) -> bool:
-        return await self.inbox.inbox_put(update_id, payload_json, now=now)
+    async def inbox_put(self, update_id: int, payload_json: str, *, chat_id: int = 0, part: bool = False,
+                        now: int | None = None) -> bool:
+        return await self.inbox.inbox_put(update_id, payload_json, chat_id=chat_id, part=part, now=now)
 
     async def inbox_done(self, update_id: int, *, now: int | None = None) -> None:
         await self.inbox.inbox_done(update_id, now=now)
@@ -358,6 +360,15 @@ class Storage:
 
     async def inbox_prune(self, older_than: int) -> int:
         return await self.inbox.inbox_prune(older_than)
+
+    async def inbox_claim(self, replica: str, *, limit: int, lease_ms: int, now: int | None = None) -> list[Claimed]:
+        return await self.inbox.inbox_claim(replica, limit=limit, lease_ms=lease_ms, now=now)
+
+    async def inbox_renew(self, replica: str, *, lease_ms: int, now: int | None = None) -> int:
+        return await self.inbox.inbox_renew(replica, lease_ms=lease_ms, now=now)
+
+    async def inbox_release(self, replica: str) -> int:
+        return await self.inbox.inbox_release(replica)
 
     async def get_import_position(self, source_key: str) -> int | None:
         return await self.imports.get_import_position(source_key)
