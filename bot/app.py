@@ -56,8 +56,10 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     analyzer: Analyzer | None = None,
+    webhook: bool = False,
 ) -> DurableApplication:
-    """Build the bot. ``request`` replaces HTTP (the console); ``analyzer`` may be shared (tests)."""
+    """Build the bot. ``request`` replaces HTTP (the console); ``analyzer`` may be shared (tests);
+    ``webhook``: no Updater and no polling inbox, updates come from the webhook dispatcher."""
     cards.set_display_zone(settings.zone)  # shown dates follow DEFAULT_TIMEZONE
     builder = (
         ApplicationBuilder()
@@ -72,7 +74,9 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     inbox_request: InboxRequest | None = None
-    if request is not None:
+    if webhook:
+        builder = builder.updater(None)  # the webhook ingress stores updates, the dispatcher feeds them
+    elif request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
         # Every fetched update is written to the database before Telegram is told it was received.
@@ -83,6 +87,7 @@ def build_application(
     data: BotData = application.bot_data
     data.settings = settings
     data.inbox_request = inbox_request
+    data.webhook = webhook
     data.shared_analyzer = analyzer
     register_handlers(application)
     return application
@@ -143,7 +148,7 @@ async def _post_init(application: DossierApplication) -> None:
         data.inbox_request.attach(services.storage)
     await set_commands(application)
     # Closed before the services (the stack unwinds in reverse): in-flight sends finish first.
-    data.background = await start_background(application, services, data.inbox_request)
+    data.background = await start_background(application, services, data.inbox_request, webhook=data.webhook)
     stack.push_async_callback(data.background.stop)
     log.info("Dossier started as @%s", application.bot.username)
 

@@ -60,9 +60,15 @@ class Background:
 
 
 async def start_background(application: AnyApplication, services: Services,
-                           inbox_request: InboxRequest | None) -> Background:
-    """Replay the inbox, then start the background tasks and the digest job."""
-    if isinstance(application, DurableApplication):
+                           inbox_request: InboxRequest | None, *, webhook: bool = False) -> Background:
+    """Replay the inbox, then start the background tasks and the digest job.
+
+    A webhook replica replays nothing and finishes no pending article: its dispatcher claims the
+    inbox's unfinished updates (an article's update stays pending until its card is sent, so a
+    replica that died mid-analysis leaves an update another replica handles again), and an article
+    pending right now may be in the middle of its analysis on another replica.
+    """
+    if not webhook and isinstance(application, DurableApplication):
         await application.replay_inbox(services.storage, inbox_request)
     loop = asyncio.get_running_loop()
     settings = services.settings
@@ -71,8 +77,10 @@ async def start_background(application: AnyApplication, services: Services,
                   renew=settings.lease_renew)
     services.alerts.may_send = lease.held
     await lease.try_once()  # a lone bot sends from its first second
-    tasks = [
-        loop.create_task(_finish_pending(services, application), name="dossier.pending"),
+    tasks = []
+    if not webhook:
+        tasks.append(loop.create_task(_finish_pending(services, application), name="dossier.pending"))
+    tasks += [
         loop.create_task(_prune_inbox(services), name="dossier.prune"),
         loop.create_task(while_held(lease, services.alerts.run), name="dossier.alerts"),
     ]

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings, require_token
+from bot.config import ConfigError, Settings, load_settings, require_token, require_webhook
 from bot.logsetup import setup_logging
 from storage.errors import StorageError
 
@@ -28,7 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(func=_run)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="start the bot (long polling); the default").set_defaults(func=_run)
+    run = sub.add_parser("run", help="start the bot (long polling, or a webhook replica); the default")
+    run.add_argument("--webhook", action="store_true",
+                     help="receive updates over HTTPS at WEBHOOK_URL (listening on WEBHOOK_LISTEN, checked "
+                          "with WEBHOOK_SECRET) instead of polling; any number of replicas share one database")
+    run.set_defaults(func=_run)
     sub.add_parser("worker", help="analyse queued articles (ANALYSIS_MODE=queue); run any number of them"
                    ).set_defaults(func=_worker)
     console = sub.add_parser("console", help="chat with the bot in this terminal, without Telegram")
@@ -104,13 +108,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     token = require_token(settings)
+    webhook = bool(getattr(args, "webhook", False))
+    if webhook:
+        require_webhook(settings)
     setup_logging(settings.log_level, token)
-    # Imported here, not at the top: `analyze`, `backup` and `--help` need no Telegram stack.
-    from bot.app import build_application
-
     path = settings.database_path
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if webhook:
+        from bot.webhook import serve_webhook
+
+        return asyncio.run(serve_webhook(settings, token))
+    # Imported here, not at the top: `analyze`, `backup` and `--help` need no Telegram stack.
+    from bot.app import build_application
+
     application = build_application(settings, token)
     log.info("starting long polling against %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=None, drop_pending_updates=False)

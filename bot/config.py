@@ -7,6 +7,7 @@ carries its exact environment name as an alias; nothing is read by a prefix conv
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 AnalysisMode = Literal["local", "queue"]
+#: Telegram's rule for setWebhook's secret_token (sent back in X-Telegram-Bot-Api-Secret-Token).
+SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_LISTEN_RE = re.compile(r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-]*):(?P<port>\d{1,5})$")
 
 
 class ConfigError(Exception):
@@ -74,6 +78,14 @@ class Settings(BaseSettings):
     #: that lasts LEASE_TTL seconds and is renewed every LEASE_RENEW seconds.
     lease_ttl: float = Field(default=15.0, alias="LEASE_TTL", gt=0, le=20)
     lease_renew: float = Field(default=3.0, alias="LEASE_RENEW", gt=0, le=5)
+    #: `run --webhook`: the public HTTPS URL Telegram posts updates to (a load balancer in front
+    #: of the replicas), the host:port each replica listens on, and the secret Telegram sends back.
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_listen: str = Field(default="0.0.0.0:8080", alias="WEBHOOK_LISTEN")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    #: Seconds a replica's claim on an inbox update lasts without renewal: after a replica dies,
+    #: another handles its updates this much later.
+    inbox_claim_timeout: float = Field(default=60.0, alias="INBOX_CLAIM_TIMEOUT", ge=0.5, le=3600)
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
@@ -108,6 +120,35 @@ class Settings(BaseSettings):
                              "or postgresql://user@host:port/dbname")
         return value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            if not value.startswith("https://") or len(value) <= len("https://"):
+                raise ValueError("must be the public https:// URL Telegram posts to (Telegram requires HTTPS)")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        m = _LISTEN_RE.match(value.strip())
+        if m is None or not 0 < int(m.group("port")) < 65536:
+            raise ValueError("must be host:port, e.g. 0.0.0.0:8080 or 127.0.0.1:8443")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(text, str) and not SECRET_TOKEN_RE.match(text.strip()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)")
+        return text.strip() if isinstance(text, str) else value
+
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -140,6 +181,12 @@ class Settings(BaseSettings):
         return value or None
 
     @property
+    def listen_address(self) -> tuple[str, int]:
+        """WEBHOOK_LISTEN as (host, port); an empty host listens on every interface."""
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host.strip("[]") or "0.0.0.0", int(port)
+
+    @property
     def database_path(self) -> Path | None:
         """Filesystem path of the SQLite file, None for an in-memory or a PostgreSQL database."""
         if not self.database_url.startswith("sqlite:///"):
@@ -151,6 +198,10 @@ class Settings(BaseSettings):
 _ENV_NAMES = {
     name: (field.alias or name.upper()) for name, field in Settings.model_fields.items()
 }
+
+
+#: Settings whose value is never repeated in an error message.
+_SECRET_FIELDS = frozenset({"telegram_bot_token", "webhook_secret", "TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET"})
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -165,7 +216,7 @@ def load_settings(**overrides: object) -> Settings:
                 continue
             field = str(err["loc"][0])
             env = _ENV_NAMES.get(field, field)
-            shown = "" if field == "telegram_bot_token" else f" (got {err.get('input')!r})"
+            shown = "" if field in _SECRET_FIELDS else f" (got {err.get('input')!r})"
             lines.append(f"{env}: {err['msg']}{shown}")
         raise ConfigError("; ".join(lines)) from None
 
@@ -178,3 +229,17 @@ def require_token(settings: Settings) -> str:
             "(copy .env.example), or try the bot without Telegram: make console"
         )
     return token
+
+
+def require_webhook(settings: Settings) -> tuple[str, str]:
+    """WEBHOOK_URL and WEBHOOK_SECRET for `run --webhook`, or ConfigError saying which is missing."""
+    missing = [name for name, value in (("WEBHOOK_URL", settings.webhook_url),
+                                        ("WEBHOOK_SECRET", settings.webhook_secret)) if not value]
+    if missing:
+        raise ConfigError(
+            f"{' and '.join(missing)} must be set for run --webhook: WEBHOOK_URL is the public https:// URL "
+            "Telegram posts to, WEBHOOK_SECRET 1-256 characters of A-Z, a-z, 0-9, _ and - that Telegram "
+            "sends back with every update (e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    return settings.webhook_url, settings.webhook_secret.get_secret_value()

@@ -34,6 +34,8 @@ class BotData:
     settings: Settings | None = None
     #: The HTTP client of getUpdates that writes the durable inbox (None in the console).
     inbox_request: InboxRequest | None = None
+    #: A `run --webhook` replica: the webhook dispatcher handles the inbox, nothing is replayed here.
+    webhook: bool = False
     #: The analysis pool to use instead of starting one (tests share one across bots).
     shared_analyzer: Analyzer | None = None
     services: Services | None = None

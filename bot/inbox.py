@@ -19,6 +19,8 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import HTTPXRequest, RequestData
 
+from bot.lanes import lane_of
+
 if TYPE_CHECKING:
     from storage.repository import Storage
 
@@ -65,7 +67,9 @@ class InboxRequest(HTTPXRequest):
             for index, raw in enumerate(results):
                 update_id = int(raw["update_id"])
                 if update_id not in self._stored_here:
-                    created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False))
+                    chat_id, part = lane_of(raw)
+                    created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False),
+                                                           chat_id=chat_id, part=part)
                     if created:
                         self._stored_here.add(update_id)
                     else:

@@ -558,3 +558,96 @@ async def test_application_shutdown_is_fast_even_while_long_polling(fake_api: Fa
         await fake_api.wait_for(lambda: fake_api.polls > polls_before and fake_api.long_polling, 10,
                                 message="app3 waiting in a long poll")
     assert len(seen) == 1
+
+
+# ------------------------------------------------------------------------------------ webhooks
+
+
+class _Receiver:
+    """A tiny webhook endpoint: records what arrives and answers with the next status queued."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.received: list[tuple[int, str | None]] = []
+        self.answers: list[int] = []
+        self.runner: aiohttp.web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        app = aiohttp.web.Application()
+        app.router.add_post("/hook", self._hook)
+        self.runner = aiohttp.web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self.runner.setup()
+        site = aiohttp.web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}/hook"
+
+    async def _hook(self, request: aiohttp.web.Request) -> aiohttp.web.Response:
+        body = await request.json()
+        status = self.answers.pop(0) if self.answers else 200
+        if status == 200:
+            self.received.append((int(body["update_id"]), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        return aiohttp.web.Response(status=status)
+
+    async def close(self) -> None:
+        runner, self.runner = self.runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def test_set_webhook_validates_like_telegram_and_blocks_get_updates(fake_api: FakeBotAPI) -> None:
+    api = fake_api
+    async with Bot(api.token, base_url=api.base_url, base_file_url=api.file_url) as bot:
+        with pytest.raises(BadRequest, match="(?i)https url must be provided"):
+            await bot.set_webhook("http://example.org/hook")
+        with pytest.raises(BadRequest, match="(?i)secret token contains unallowed characters"):
+            await bot.set_webhook("https://example.org/hook", secret_token="not allowed!")
+        with pytest.raises(BadRequest, match="(?i)unallowed characters"):
+            await bot.set_webhook("https://example.org/hook", secret_token="x" * 257)
+        assert (await bot.get_webhook_info()).url == ""
+        api.send_text(USER, "queued")
+        assert await bot.set_webhook("https://example.org/hook", secret_token="s3cret_-X",
+                                     allowed_updates=["message"])
+        info = await bot.get_webhook_info()
+        assert info.url == "https://example.org/hook" and info.pending_update_count == 1
+        assert info.allowed_updates == ("message",)
+        with pytest.raises(TelegramError, match="(?i)getupdates method while webhook is active"):
+            await bot.get_updates(timeout=0)
+        assert await bot.delete_webhook()
+        assert [u.message.text for u in await bot.get_updates(timeout=0) if u.message] == ["queued"]
+
+
+async def test_webhook_delivers_in_order_with_the_secret_and_retries_round_robin(fake_api: FakeBotAPI) -> None:
+    api = fake_api
+    first, second = _Receiver("a"), _Receiver("b")
+    await first.start()
+    await second.start()
+    try:
+        first.answers = [500]  # the first attempt fails: Telegram retries (at the other replica)
+        api.webhook.targets = [first.url, second.url]
+        ids = [api.send_text(USER, f"n{i}") for i in range(4)]
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            await bot.set_webhook("https://bot.example/hook", secret_token="tok")
+            await api.wait_for(lambda: len(first.received) + len(second.received) == 4, 10,
+                               message="four deliveries")
+            got = sorted(first.received + second.received)
+            assert got == [(uid, "tok") for uid in ids]
+            assert first.received and second.received, "round-robin over both targets"
+            delivered = [d.update_id for d in api.webhook.deliveries if d.ok]
+            assert delivered == ids, "in order, each once after the retry"
+            failed = [d for d in api.webhook.deliveries if not d.ok]
+            assert [(d.update_id, d.status) for d in failed] == [(ids[0], 500)]
+            info = await bot.get_webhook_info()
+            assert info.pending_update_count == 0
+            assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+            # a target that is down: the attempt fails, the next one goes to the live target
+            await first.close()
+            later = [api.send_text(USER, "after the crash"), api.send_text(USER, "and again")]
+            await api.wait_for(lambda: all((uid, "tok") in second.received for uid in later), 10,
+                               message="delivered to b")
+            assert any(d.target == first.url and d.status is None for d in api.webhook.deliveries)
+            assert (await bot.get_webhook_info()).last_error_message == "Connection refused"
+            assert api.pending_updates == []
+    finally:
+        await first.close()
+        await second.close()

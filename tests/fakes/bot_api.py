@@ -37,11 +37,12 @@ from . import updates as U
 from .errors import ApiError, Origin, bad_request
 from .html_check import ParsedText, check_caption, check_message_text
 from .photo_check import check_photo, photo_sizes
+from .webhook import SECRET_RE, Delivery, WebhookDeliverer, WebhookState
 
 JSON = dict[str, Any]
 Handler = Callable[[JSON, dict[str, "Upload"]], Awaitable[Any]]
 
-__all__ = ["Call", "FakeBotAPI", "StoredFile", "Upload"]
+__all__ = ["Call", "Delivery", "FakeBotAPI", "StoredFile", "Upload", "WebhookState"]
 
 # Parameters that are strings in the Bot API even if they look like JSON/numbers. Everything else
 # sent as a form field is JSON-decoded when possible (PTB sends ints as "123", bools as "true",
@@ -284,7 +285,8 @@ class FakeBotAPI:
         self.callback_answers: dict[str, JSON] = {}
         self.injected: list[JSON] = []  # every update ever queued, in order
         self.downloads: list[str] = []  # file_path of every served file download
-        self.webhook_url: str = ""
+        #: setWebhook's settings, the test-only load balancer (``webhook.targets``) and every delivery.
+        self.webhook = WebhookState()
 
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -310,6 +312,8 @@ class FakeBotAPI:
         self._poll_seq = 0
         self._waiting_seq: int | None = None
         self._bot_user = U.user_json(self.bot_id, first_name, username=username, is_bot=True)
+        self._deliverer = WebhookDeliverer(self.webhook, self._deliverable, self._confirm,
+                                           lambda: self._update_event)
 
         self._methods: dict[str, tuple[str, Handler]] = {}
         handlers: dict[str, Handler] = {
@@ -383,6 +387,7 @@ class FakeBotAPI:
         """Stop the server. Waiting long polls return ``[]`` immediately."""
         self._closing = True
         self._wake()
+        await self._deliverer.stop()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -1280,27 +1285,72 @@ class FakeBotAPI:
             "has_main_web_app": False,
         }
 
+    @property
+    def webhook_url(self) -> str:
+        return self.webhook.url
+
     async def _set_webhook(self, params: JSON, files: dict[str, Upload]) -> Any:
-        url = params.get("url") or ""
-        if url and not str(url).startswith("https://"):
+        url = str(params.get("url") or "")
+        if url and not url.startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        self.webhook_url = str(url)
+        if url and len(url) <= len("https://"):
+            raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = params.get("secret_token")
+        if secret is not None and not SECRET_RE.match(str(secret)):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        max_connections = params.get("max_connections", 40)
+        if not isinstance(max_connections, int) or not 1 <= max_connections <= 100:
+            raise bad_request("bad webhook: max_connections must be between 1 and 100")
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = [str(a) for a in allowed]
         if params.get("drop_pending_updates"):
             self._pending.clear()
+        self.webhook.url = url
+        self.webhook.secret = None if secret is None else str(secret)
+        self.webhook.max_connections = max_connections
+        self._wake()  # a long poll still waiting ends with 409, as on Telegram
+        if url:
+            self._deliverer.start()
+        else:
+            await self._deliverer.stop()
         return True
 
     async def _delete_webhook(self, params: JSON, files: dict[str, Upload]) -> Any:
-        self.webhook_url = ""
+        self.webhook.url = ""
+        self.webhook.secret = None
+        await self._deliverer.stop()
         if params.get("drop_pending_updates"):
             self._pending.clear()
         return True
 
     async def _get_webhook_info(self, params: JSON, files: dict[str, Upload]) -> Any:
-        return {
-            "url": self.webhook_url,
+        info: JSON = {
+            "url": self.webhook.url,
             "has_custom_certificate": False,
-            "pending_update_count": len(self._pending),
+            "pending_update_count": len(self._deliverable()),
         }
+        if self.webhook.url:
+            info["max_connections"] = self.webhook.max_connections
+            if self._allowed_updates:
+                info["allowed_updates"] = list(self._allowed_updates)
+        if self.webhook.last_error_message is not None:
+            info["last_error_date"] = self.webhook.last_error_date
+            info["last_error_message"] = self.webhook.last_error_message
+        return info
+
+    def _check_no_webhook(self) -> None:
+        if self.webhook.url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+                origin="conflict",
+            )
+
+    def _confirm(self, update_id: int) -> None:
+        """The webhook answered 2xx: Telegram forgets the update."""
+        self._pending = [u for u in self._pending if int(u["update_id"]) != update_id]
 
     def _deliverable(self) -> list[JSON]:
         """Pending updates the bot subscribed to; the others are dropped (never delivered)."""
@@ -1314,13 +1364,7 @@ class FakeBotAPI:
         return list(self._pending)
 
     async def _get_updates(self, params: JSON, files: dict[str, Upload]) -> Any:
-        if self.webhook_url:
-            raise ApiError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is active; "
-                "use deleteWebhook to delete the webhook first",
-                origin="conflict",
-            )
+        self._check_no_webhook()
         offset = params.get("offset")
         limit = params.get("limit", 100)
         timeout = params.get("timeout", 0)
@@ -1343,6 +1387,7 @@ class FakeBotAPI:
         self._wake()  # a poller still waiting is superseded (409), like on Telegram
         deadline = time.monotonic() + timeout
         while True:
+            self._check_no_webhook()
             if my_seq != self._poll_seq:
                 raise ApiError(
                     409,
