@@ -598,11 +598,11 @@ class _Receiver:
 async def test_set_webhook_validates_like_telegram_and_blocks_get_updates(fake_api: FakeBotAPI) -> None:
     api = fake_api
     async with Bot(api.token, base_url=api.base_url, base_file_url=api.file_url) as bot:
-        with pytest.raises(BadRequest, match="(?i)https url must be provided"):
+        with pytest.raises(BadRequest, match=r"(?i)https url must be provided"):
             await bot.set_webhook("http://example.org/hook")
-        with pytest.raises(BadRequest, match="(?i)secret token contains unallowed characters"):
+        with pytest.raises(BadRequest, match=r"(?i)secret token contains unallowed characters"):
             await bot.set_webhook("https://example.org/hook", secret_token="not allowed!")
-        with pytest.raises(BadRequest, match="(?i)unallowed characters"):
+        with pytest.raises(BadRequest, match=r"(?i)unallowed characters"):
             await bot.set_webhook("https://example.org/hook", secret_token="x" * 257)
         assert (await bot.get_webhook_info()).url == ""
         api.send_text(USER, "queued")
@@ -611,7 +611,7 @@ async def test_set_webhook_validates_like_telegram_and_blocks_get_updates(fake_a
         info = await bot.get_webhook_info()
         assert info.url == "https://example.org/hook" and info.pending_update_count == 1
         assert info.allowed_updates == ("message",)
-        with pytest.raises(TelegramError, match="(?i)getupdates method while webhook is active"):
+        with pytest.raises(TelegramError, match=r"(?i)getupdates method while webhook is active"):
             await bot.get_updates(timeout=0)
         assert await bot.delete_webhook()
         assert [u.message.text for u in await bot.get_updates(timeout=0) if u.message] == ["queued"]
