@@ -111,7 +111,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     webhook = bool(getattr(args, "webhook", False))
     if webhook:
         require_webhook(settings)
-    setup_logging(settings.log_level, token)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret is not None else ""
+    setup_logging(settings.log_level, token, (secret,))
     path = settings.database_path
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

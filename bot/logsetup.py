@@ -25,13 +25,17 @@ _TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 class RedactTokens(logging.Filter):
     """Replace anything shaped like a bot token, plus the configured token itself."""
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.token = token
+        #: Other configured secrets (WEBHOOK_SECRET), replaced wherever they appear.
+        self.secrets = tuple(s for s in secrets if s)
 
     def redact(self, text: str) -> str:
         if self.token:
             text = text.replace(self.token, "<token>")
+        for secret in self.secrets:
+            text = text.replace(secret, "<secret>")
         return _TOKEN_RE.sub("<token>", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -54,13 +58,13 @@ class RedactTokens(logging.Filter):
 _BASE_FACTORY: Callable[..., logging.LogRecord] | None = None
 
 
-def install_redaction(token: str | None) -> RedactTokens:
+def install_redaction(token: str | None, secrets: tuple[str, ...] = ()) -> RedactTokens:
     """Redact every log record at creation, whichever logger or handler it goes to."""
     global _BASE_FACTORY
     if _BASE_FACTORY is None:
         _BASE_FACTORY = logging.getLogRecordFactory()
     base = _BASE_FACTORY
-    redactor = RedactTokens(token)
+    redactor = RedactTokens(token, secrets)
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = base(*args, **kwargs)
@@ -79,8 +83,8 @@ def uninstall_redaction() -> None:
         _BASE_FACTORY = None
 
 
-def setup_logging(level: str, token: str | None = None) -> None:
-    redactor = install_redaction(token)
+def setup_logging(level: str, token: str | None = None, secrets: tuple[str, ...] = ()) -> None:
+    redactor = install_redaction(token, secrets)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(redactor)

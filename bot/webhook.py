@@ -166,6 +166,13 @@ async def serve_webhook(settings: Settings, token: str) -> int:
 
         dispatcher = ChatDispatcher(services.storage, handle, lease=settings.inbox_claim_timeout)
         dispatching = loop.create_task(dispatcher.run(), name="dossier.dispatcher")
+
+        def dispatcher_ended(task: asyncio.Task[None]) -> None:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("the dispatcher stopped: %s; stopping the replica", task.exception())
+                stop.set()  # a replica that accepts updates but handles none must not stay up
+
+        dispatching.add_done_callback(dispatcher_ended)
         ingress = WebhookIngress(services.storage, secret, webhook_path(url), dispatcher)
         runner = web.AppRunner(ingress.app(), access_log=None)
         await runner.setup()

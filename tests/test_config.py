@@ -65,6 +65,12 @@ def test_missing_token_names_the_variable_and_the_example() -> None:
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("TELEGRAM_API_BASE_URL", "ftp://x", "TELEGRAM_API_BASE_URL"),
+        ("WEBHOOK_URL", "http://insecure.example/hook", "WEBHOOK_URL"),
+        ("WEBHOOK_LISTEN", "8080", "WEBHOOK_LISTEN"),
+        ("WEBHOOK_LISTEN", "0.0.0.0:70000", "WEBHOOK_LISTEN"),
+        ("WEBHOOK_SECRET", "has spaces", "WEBHOOK_SECRET"),
+        ("WEBHOOK_SECRET", "x" * 257, "WEBHOOK_SECRET"),
+        ("INBOX_CLAIM_TIMEOUT", "0", "INBOX_CLAIM_TIMEOUT"),
     ],
 )
 def test_invalid_value_names_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
@@ -103,3 +109,28 @@ def test_help_lists_the_subcommands(tmp_path: Path) -> None:
     assert result.returncode == 0
     for sub in ("run", "console", "analyze", "backup", "export"):
         assert sub in result.stdout
+
+
+def test_a_wrong_webhook_secret_is_named_but_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_SECRET", "almost-right but-not")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "WEBHOOK_SECRET" in str(err.value) and "A-Z, a-z, 0-9, _ and -" in str(err.value)
+    assert "almost" not in str(err.value)
+
+
+def test_webhook_settings_parse() -> None:
+    settings = load_settings(WEBHOOK_URL="https://bot.example/tg", WEBHOOK_LISTEN="[::1]:8443",
+                             WEBHOOK_SECRET="abc_DEF-123")
+    assert settings.listen_address == ("::1", 8443)
+    assert settings.webhook_secret is not None and settings.webhook_secret.get_secret_value() == "abc_DEF-123"
+    assert load_settings(WEBHOOK_LISTEN=":8080").listen_address == ("0.0.0.0", 8080)
+
+
+def test_run_webhook_without_url_or_secret_says_what_to_set(tmp_path: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": "123:TEST", "WEBHOOK_URL": "https://bot.example/tg"}
+    result = run_cli("run", "--webhook", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "WEBHOOK_SECRET must be set for run --webhook" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

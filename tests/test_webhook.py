@@ -1,0 +1,304 @@
+"""`python -m bot run --webhook` for real: replicas as subprocesses on one SQLite file (WAL mode),
+the fake Telegram delivering to them round-robin as a load balancer would.
+
+What a user (or Telegram) would notice: a request without the right secret is refused and
+nothing is stored; a malformed body is refused and the replica keeps serving; a repeated delivery
+is answered once; a burst shared by two replicas gets one card per forward; a chat's commands take
+effect in the order they were sent although its updates land on both replicas; and when one
+replica is SIGKILLed mid-burst the survivor handles what it left, once, after the claims expire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from test_access import CHANNEL, article_text, article_title, db_rows
+
+from fakes.bot_api import FakeBotAPI
+
+OWNER, ALICE, BOB = 1001, 1002, 1003
+SECRET = "test-Secret_0123456789"
+PUBLIC_URL = "https://dossier.example/telegram"
+#: Short leases, so a killed replica's updates pass to the survivor within seconds.
+CLAIM_TIMEOUT = "2"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def replica_env(api: FakeBotAPI, db: Path, port: int, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "DATABASE_", "ALLOWED_", "WEBHOOK_", "INBOX_"))}
+    env.update({
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.file_url,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "ALLOWED_USER_IDS": f"{OWNER},{ALICE},{BOB}",
+        "ANALYSIS_WORKERS": "0",
+        "MULTIPART_WINDOW": "0",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+        "WEBHOOK_URL": PUBLIC_URL,
+        "WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+        "WEBHOOK_SECRET": SECRET,
+        "INBOX_CLAIM_TIMEOUT": CLAIM_TIMEOUT,
+    })
+    env.update(extra)
+    return env
+
+
+class Replica:
+    """One `python -m bot run --webhook` in its own process group."""
+
+    def __init__(self, api: FakeBotAPI, db: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/telegram"
+        self.env = replica_env(api, db, self.port)
+        self.cwd = db.parent
+        self.log = log
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", "--webhook", env=self.env, cwd=self.cwd,
+                stdout=out, stderr=out, start_new_session=True)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    async def health(self) -> dict[str, Any] | None:
+        try:
+            async with aiohttp.ClientSession() as session, \
+                    session.get(f"http://127.0.0.1:{self.port}/healthz") as response:
+                return dict(await response.json()) if response.status == 200 else None
+        except aiohttp.ClientError:
+            return None
+
+    async def wait_ready(self, api: FakeBotAPI, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.proc is not None
+            if self.proc.returncode is not None:
+                raise AssertionError(f"the replica exited with {self.proc.returncode}:\n{self.output()}")
+            if await self.health() is not None and "webhook set to" in self.output():
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the replica did not start:\n{self.output()}")
+            await asyncio.sleep(0.05)
+
+    async def kill(self) -> None:
+        assert self.proc is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        await self.proc.wait()
+
+    async def stop(self, timeout: float = 30.0) -> int:  # noqa: ASYNC109
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), timeout)
+            except TimeoutError:
+                await self.kill()
+        return self.proc.returncode if self.proc.returncode is not None else -9
+
+
+@contextlib.asynccontextmanager
+async def replicas(api: FakeBotAPI, tmp_path: Path, count: int) -> AsyncIterator[list[Replica]]:
+    db = tmp_path / "dossier.db"
+    started = [Replica(api, db, tmp_path / f"replica{i}.log") for i in range(count)]
+    try:
+        for replica in started:  # one after the other: the first creates the schema
+            await replica.start()
+            await replica.wait_ready(api)
+        api.webhook.targets = [r.url for r in started]  # the load balancer
+        yield started
+    finally:
+        api.webhook.targets = []
+        for replica in started:
+            if replica.proc is not None and replica.proc.returncode is None:
+                await replica.kill()
+
+
+def register_users(api: FakeBotAPI) -> None:
+    api.register_user(OWNER, first_name="Ольга", language_code="ru")
+    api.register_user(ALICE, first_name="Alice", language_code="en")
+    api.register_user(BOB, first_name="Bob", language_code="en")
+
+
+async def post(url: str, body: bytes, secret: str | None = SECRET) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    async with aiohttp.ClientSession() as session, session.post(url, data=body, headers=headers) as response:
+        await response.read()
+        return response.status
+
+
+def inbox_count(db: Path) -> int:
+    return int(db_rows(db, "SELECT count(*) FROM inbox")[0][0])
+
+
+def update_body(update_id: int, user: int, text: str) -> bytes:
+    return json.dumps({"update_id": update_id, "message": {
+        "message_id": update_id % 100000, "date": int(time.time()), "text": text,
+        "chat": {"id": user, "type": "private", "first_name": "Alice"},
+        "from": {"id": user, "is_bot": False, "first_name": "Alice", "language_code": "en"},
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if text.startswith("/") else []}}).encode()
+
+
+@pytest.mark.timeout(90)
+async def test_secret_malformed_bodies_and_duplicates(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    register_users(fake_api)
+    db = tmp_path / "dossier.db"
+    async with replicas(fake_api, tmp_path, 1) as [replica]:
+        assert fake_api.webhook.url == PUBLIC_URL and fake_api.webhook.secret == SECRET
+        good = update_body(900_000_001, ALICE, "/help")
+        assert await post(replica.url, good, secret=None) == 401
+        assert await post(replica.url, good, secret="wrong") == 401
+        assert await post(replica.url, good, secret=SECRET[:-1]) == 401
+        assert inbox_count(db) == 0, "nothing stored without the right secret"
+        for body in (b"not json", b"[1, 2]", b'"text"', b'{"message": {}}', b'{"update_id": "5"}',
+                     b'{"update_id": true}', b"\xff\xfe", b'{"update_id": 1, "x": "' + b"a" * 1_100_000 + b'"}'):
+            assert await post(replica.url, body) == 400, body[:40]
+        assert inbox_count(db) == 0
+        # ...and the replica keeps serving: an update Telegram delivers is answered
+        fake_api.send_text(ALICE, "/help")
+        [answer] = await fake_api.wait_for_messages(ALICE, 1, timeout=20)
+        # a repeated delivery (Telegram did not see our 200) is answered 200 and handled once
+        assert await post(replica.url, good) == 200
+        await fake_api.wait_for_messages(ALICE, 2, timeout=20)
+        assert await post(replica.url, good) == 200
+        assert await post(replica.url, good) == 200
+        health = await replica.health()
+        assert health is not None and health["duplicates"] == 2
+        await fake_api.wait_for(lambda: db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'pending'") == [(0,)],
+                                10, message="the inbox drained")
+        assert fake_api.texts(ALICE) == [answer, answer], "the duplicate got no second answer"
+        assert await replica.stop() == 0, replica.output()
+    output = replica.output()
+    assert output.count("refused: wrong secret token") == 1, output  # logged once, not per request
+    assert "refused: missing secret token" in output and "refused: body is not JSON" in output
+    assert "Traceback" not in output, output
+    assert SECRET not in output, "the secret is redacted from the log"
+    assert not fake_api.rejected
+
+
+USERS = (OWNER, ALICE, BOB)
+
+
+def forward_burst(api: FakeBotAPI, per_user: int, first: int = 0) -> dict[int, list[str]]:
+    """Forwards of distinct articles from every user, interleaved; returns each user's titles."""
+    titles: dict[int, list[str]] = {u: [] for u in USERS}
+    for n in range(per_user):
+        for k, user in enumerate(USERS):
+            i = first + n * len(USERS) + k
+            api.forward_from_channel(user, article_text(i), channel_id=CHANNEL, channel_title="Новости дипломатии",
+                                     channel_username="diplomacy_news", message_id=5000 + 10 * i)
+            titles[user].append(article_title(i))
+    return titles
+
+
+def cards(api: FakeBotAPI, user: int, title: str) -> list[str]:
+    return [text for text in api.texts(user) if text.startswith(title)]
+
+
+ORDERED = [("/subscribe sanctions", "Subscribed to #санкции"), ("/search order1", "Nothing found for “order1”"),
+           ("/unsubscribe sanctions", "Unsubscribed from санкции"), ("/search order2", "Nothing found for “order2”"),
+           ("/subscribe oil", "Subscribed to #нефть"), ("/unsubscribe oil", "Unsubscribed from нефть"),
+           ("/subscribe sanctions", "Subscribed to #санкции"), ("/search order3", "Nothing found for “order3”")]
+
+
+@pytest.mark.timeout(150)
+async def test_two_replicas_share_a_burst_and_keep_each_chats_order(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    register_users(fake_api)
+    db = tmp_path / "dossier.db"
+    async with replicas(fake_api, tmp_path, 2) as pair:
+        titles = forward_burst(fake_api, 4)
+        for command, _ in ORDERED:  # each member's commands, interleaved with the others'
+            for user in (ALICE, BOB):
+                fake_api.send_text(user, command)
+
+        def all_done() -> bool:
+            for replica in pair:
+                assert replica.proc is not None and replica.proc.returncode is None, replica.output()
+            return all(cards(fake_api, u, t) for u in USERS for t in titles[u]) and all(
+                len([x for x in fake_api.texts(u) if not x.startswith(tuple(titles[u]))]) >= len(ORDERED)
+                for u in (ALICE, BOB))
+
+        await fake_api.wait_for(all_done, 90, message="every card and every command answered")
+        healths = [await r.health() for r in pair]
+        for replica in pair:
+            assert await replica.stop() == 0, replica.output()
+    assert all(h is not None and h["accepted"] > 0 for h in healths), healths
+    assert all(h is not None and h["handled"] > 0 for h in healths), ("both replicas handled updates", healths)
+    for user in USERS:
+        for title in titles[user]:
+            assert len(cards(fake_api, user, title)) == 1, (user, title, fake_api.texts(user))
+    for user in (ALICE, BOB):
+        answers = [x for x in fake_api.texts(user) if not x.startswith(tuple(titles[user]))]
+        assert [a.split(".")[0] for a in answers] == [expected for _, expected in ORDERED], answers
+    followed = db_rows(db, "SELECT chat_id, count(*) FROM subscriptions GROUP BY chat_id ORDER BY chat_id")
+    assert followed == [(ALICE, 1), (BOB, 1)], followed
+    assert db_rows(db, "SELECT count(*), sum(status = 'done') FROM articles") == [(12, 12)]
+    assert db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'pending'") == [(0,)]
+    assert not fake_api.rejected
+    assert not fake_api.pending_updates
+
+
+@pytest.mark.timeout(150)
+async def test_sigkill_one_replica_mid_burst_the_survivor_handles_the_rest_once(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    register_users(fake_api)
+    db = tmp_path / "dossier.db"
+    async with replicas(fake_api, tmp_path, 2) as [victim, survivor]:
+        titles = forward_burst(fake_api, 6)
+        # Killed when a few updates are done, not right after a card: a kill in the few
+        # milliseconds between Telegram accepting a card and the inbox recording its update as
+        # done would re-send that card (at-least-once), and a card-triggered kill aims at them.
+        await fake_api.wait_for(lambda: db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'done'")[0][0] >= 3,
+                                60, message="the first updates done")
+        await victim.kill()
+        killed_at = time.monotonic()
+        sent_before = sum(len(fake_api.texts(u)) for u in USERS)
+
+        def all_answered() -> bool:
+            assert survivor.proc is not None and survivor.proc.returncode is None, survivor.output()
+            return all(cards(fake_api, u, t) for u in USERS for t in titles[u])
+
+        await fake_api.wait_for(all_answered, 90, message="a card for every forward")
+        took_over = time.monotonic() - killed_at
+        assert await survivor.stop() == 0, survivor.output()
+    assert sent_before < 18, "the kill came too late to test anything"
+    counts = {(u, t): len(cards(fake_api, u, t)) for u in USERS for t in titles[u]}
+    duplicates = {key: n for key, n in counts.items() if n > 1}
+    # The one gap no bot can close (see above) may still catch a card of another chat: at most one.
+    assert len(duplicates) <= 1, duplicates
+    rows = db_rows(db, "SELECT origin_message_id, status FROM articles ORDER BY origin_message_id")
+    assert [r[0] for r in rows] == [5000 + 10 * i for i in range(18)], "each forward stored exactly once"
+    assert {r[1] for r in rows} == {"done"}
+    assert db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'pending'") == [(0,)]
+    assert not fake_api.rejected and not fake_api.pending_updates
+    assert "Traceback" not in survivor.output(), survivor.output()
+    print(f"{sent_before} messages before the kill; the survivor finished {took_over:.1f} s after it; "
+          f"duplicates: {duplicates}")
