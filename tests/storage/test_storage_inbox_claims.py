@@ -3,6 +3,8 @@ dead replica's claims pass to another."""
 
 from __future__ import annotations
 
+import asyncio
+
 from storage.repository import Storage
 
 T = 1_700_000_000_000  # unix ms
@@ -97,3 +99,30 @@ async def test_done_updates_are_never_claimed_and_polling_replay_sees_claims_as_
     await db.inbox_done(2)
     assert await _claim(db, "r1", at=T + 10 * LEASE) == []
     assert not await db.inbox_put(1, "{}", chat_id=A)  # a redelivery is still recognised
+
+
+async def test_two_replicas_claiming_at_once_never_share_a_chat_or_reorder_it(database_url: str) -> None:
+    """Two connections (two replicas) claim side by side until the inbox is empty: each update is
+    claimed once, a chat is never held by both at once, and its updates come in order."""
+    from bot.services.identity import FILING_RULES
+
+    async with Storage.open(database_url, rules=FILING_RULES) as one, \
+            Storage.open(database_url, rules=FILING_RULES) as two:
+        chats = [100 + c for c in range(12)]
+        for uid in range(1, 121):
+            await _put(one, uid, chats[(uid * 7) % len(chats)], part=uid % 5 == 0)
+        seen: list[int] = []
+        last: dict[int, int] = {}
+        for _ in range(200):
+            got = await asyncio.gather(one.inbox_claim("r1", limit=4, lease_ms=LEASE, now=T),
+                                       two.inbox_claim("r2", limit=4, lease_ms=LEASE, now=T))
+            if not got[0] and not got[1]:
+                break
+            assert not {c.chat_id for c in got[0]} & {c.chat_id for c in got[1]}, got
+            for claimed in [*got[0], *got[1]]:
+                assert claimed.update_id > last.get(claimed.chat_id, 0), "in order within the chat"
+                last[claimed.chat_id] = claimed.update_id
+                seen.append(claimed.update_id)
+            for claimed in [*got[0], *got[1]]:
+                await one.inbox_done(claimed.update_id)
+        assert sorted(seen) == list(range(1, 121)), "every update claimed exactly once"
