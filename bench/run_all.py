@@ -48,6 +48,8 @@ BENCHES = [
     Bench("responsiveness", (), "/who p95 < 200 ms during an import", (r"^/who during import.*", r"^import of .*")),
     Bench("startup", (), "time to first getUpdates; memory after start-up",
           (r"^start-up with .*", r"^memory after start-up.*")),
+    Bench("webhook_ingress", (), "webhook: updates/s accepted; POST -> inbox p50/p95",
+          (r"^\s+\d+ connection\(s\): .*", r"^\s+\d+ connections / 1: .*")),
 ]
 
 

@@ -250,7 +250,8 @@ async def test_two_replicas_share_a_burst_and_keep_each_chats_order(fake_api: Fa
         for replica in pair:
             assert await replica.stop() == 0, replica.output()
     assert all(h is not None and h["accepted"] > 0 for h in healths), healths
-    assert all(h is not None and h["handled"] > 0 for h in healths), ("both replicas handled updates", healths)
+    # Which replica handles a chat is whichever claims its head first: both usually do, neither must.
+    assert sum(h["handled"] for h in healths if h is not None) == 12 + 2 * len(ORDERED), healths
     for user in USERS:
         for title in titles[user]:
             assert len(cards(fake_api, user, title)) == 1, (user, title, fake_api.texts(user))
