@@ -268,6 +268,8 @@ def find_mentions(state: State, models: Models) -> None:
         span_tokens = _trim(tokens[first:last], state.text)
         if not span_tokens:
             continue
+        if kind == "person":
+            span_tokens = _drop_leading_noun(models, state, span_tokens)
         pieces = _split_glued(models, span_tokens, surnames) if kind == "person" else _org_pieces(span_tokens)
         for piece in pieces:
             piece = _trim(piece, state.text)
@@ -295,7 +297,8 @@ def find_mentions(state: State, models: Models) -> None:
                 if len(piece) == 1 and piece[0].case not in (None, "Nom") and _key(name) == _key(piece[0].text):
                     # natasha could not inflect a rare name ("Обамы"); the contextual lemma usually can.
                     name = str(recover_shape(piece[0].lemma, piece[0].text))
-                name = _keep_yo(_keep_indeclinable(_nominative_surname(name, piece), piece), piece)
+                name = _feminine_surname(_keep_indeclinable(_nominative_surname(name, piece), piece), piece)
+                name = _keep_yo(name, piece)
             name = re.sub(r"\s+", " ", name).strip()
             if kind == "person":
                 name = re.sub(r"^([A-ZА-ЯЁ])\.(?=[A-ZА-ЯЁ][a-zа-яё])", r"\1. ", name)  # "Н.Прянишников"
@@ -306,6 +309,27 @@ def find_mentions(state: State, models: Models) -> None:
             mention.nominative = all(t.case in (None, "Nom") for t in _words(piece))
             mentions.append(mention)
     state.mentions = mentions
+
+
+def _drop_leading_noun(models: Models, state: State, piece: list[Token]) -> list[Token]:
+    """ "Заявление Гелетей ...": NER took the capitalised first word of the sentence into the name.
+
+    Dropped when it opens the sentence and morphology knows it as an inanimate noun and as no name,
+    surname or place.
+    """
+    words = _words(piece)
+    if len(words) < 2:
+        return piece
+    first = words[0]
+    sent = state.sents[first.sent]
+    if first.start != sent.start:
+        return piece
+    vocab = models.morph_vocab
+    if not has_grammeme(vocab, first.text, "inan", min_score=0.3):
+        return piece  # the tagger calls it PROPN inside the span; morphology knows an inanimate noun
+    if any(has_grammeme(vocab, first.text, g, min_score=0.01) for g in ("Name", "Surn", "Patr", "Geox")):
+        return piece
+    return piece[piece.index(first) + 1 :]
 
 
 def _given_name_before(tokens: list[Token], first: int, taken: set[int], given: set[str]) -> int:
@@ -353,13 +377,40 @@ def _nominative_surname(name: str, piece: list[Token]) -> str:
     if len(words) >= 2 and _key(parts[0]) == _key(words[0].text):
         # natasha inflected nothing ("Паноса Камменоса"): undo the ending of every word, but only when
         # the tagger reads them all as the same masculine oblique case and every word has such an ending.
-        same = all(w.case == last.case and w.feats.get("Gender") == "Masc" for w in words)
-        fixed = [_undo_ending(p) for p in parts]
+        # A given name in -е/-и/-о/-у never declines ("Налле Валруса"): it is left as it is.
+        fixed_words = [w for w, p in zip(words, parts, strict=True) if not re.search(r"[еиоуюэ]$", p.lower())]
+        same = all(w.case == last.case and w.feats.get("Gender") == "Masc" for w in fixed_words)
+        fixed = [p if re.search(r"[еиоуюэ]$", p.lower()) else _undo_ending(p) for p in parts]
         if not same or any(f is None for f in fixed):
             return name
         return " ".join(f for f in fixed if f is not None)
     fixed_last = _undo_ending(parts[-1])
     return name if fixed_last is None else " ".join([*parts[:-1], fixed_last])
+
+
+_MASCULINE_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын)$|(?:ский|цкий)$")
+
+
+def _feminine_surname(name: str, piece: list[Token]) -> str:
+    """ "Екатерину Павлову" is "Екатерина Павлова", not "Екатерина Павлов".
+
+    natasha sometimes normalises a woman's Russian-style surname to the masculine form; the tagger
+    in context reads the words as feminine, and the given name agrees.
+    """
+    words = [t for t in piece if _WORD_RE.search(t.text)]
+    parts = name.split()
+    if len(words) < 2 or len(parts) != len(words):
+        return name
+    if words[0].feats.get("Gender") != "Fem" or (words[-1].feats.get("Gender") == "Fem" and words[-1].case == "Nom"):
+        return name
+    last = parts[-1]
+    m = _MASCULINE_SURNAME.search(last)
+    surface = words[-1].text.lower()
+    if m is None or not re.search(r"(?:ову|еву|ёву|ину|ыну|овой|евой|иной|ыной|ую|ой)$", surface):
+        return name  # a foreign woman's "Мартин" stays: only a Russian feminine ending in the text counts
+    ending = m.group(0)
+    feminine = last[: -len(ending)] + ("ская" if ending == "ский" else "цкая" if ending == "цкий" else ending + "а")
+    return " ".join([*parts[:-1], feminine])
 
 
 def _keep_indeclinable(name: str, piece: list[Token]) -> str:

@@ -26,7 +26,9 @@ _ACTOR_TYPE = {"person": "PER", "organization": "ORG", "location": "LOC"}
 
 
 def norm(text: str) -> str:
-    return " ".join(text.lower().replace("ё", "е").replace("«", "").replace("»", "").replace('"', "").split())
+    """Lowercase, ё→е, no quote marks; "франк - вальтер" (the gold joins tokens with spaces) → "франк-вальтер"."""
+    text = " ".join(text.lower().replace("ё", "е").replace("«", "").replace("»", "").replace('"', "").split())
+    return text.replace(" - ", "-")
 
 
 def read_gold(stem: Path) -> dict[str, list[set[str]]]:

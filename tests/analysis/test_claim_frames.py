@@ -127,3 +127,15 @@ def test_surnames_in_o_do_not_decline(pipeline: Any) -> None:
     names = [a.name for a in res.actors if a.kind == "person"]
     assert names == ["Бутко"], names
     assert _claim(res, "Мы не отступим").actor == "Бутко"
+
+
+def test_womens_surnames_and_a_noun_glued_in_front_of_a_name(pipeline: Any) -> None:
+    """ "вернуть Ирину Соколову" is "Ирина Соколова"; "Заявление Гелетея прозвучало" names one man, not two."""
+    text = (
+        "Совет директоров решил вернуть на пост Ирину Соколову. Ранее компанией руководил Олег Дятлов.\n\n"
+        "Министр обороны Валерий Гелетей выступил в Раде.\n\n"
+        "Заявление Гелетея прозвучало после встречи с генштабом."
+    )
+    res = _run(pipeline, text)
+    names = sorted(a.name for a in res.actors if a.kind == "person")
+    assert names == ["Валерий Гелетей", "Ирина Соколова", "Олег Дятлов"], names
