@@ -1,5 +1,6 @@
-"""`python -m bot run --webhook` for real: replicas as subprocesses on one SQLite file (WAL mode),
-the fake Telegram delivering to them round-robin as a load balancer would.
+"""`python -m bot run --webhook` for real: replicas as subprocesses on one database (an SQLite file
+in WAL mode, and PostgreSQL with TEST_POSTGRES_URL), the fake Telegram delivering to them
+round-robin as a load balancer would.
 
 What a user (or Telegram) would notice: a request without the right secret is refused and
 nothing is stored; a malformed body is refused and the replica keeps serving; a repeated delivery
@@ -24,7 +25,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from test_access import CHANNEL, article_text, article_title, db_rows
+from fleet_processes import rows
+from test_access import CHANNEL, article_text, article_title
 
 from fakes.bot_api import FakeBotAPI
 
@@ -41,14 +43,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def replica_env(api: FakeBotAPI, db: Path, port: int, **extra: str) -> dict[str, str]:
+def replica_env(api: FakeBotAPI, db: str, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "DATABASE_", "ALLOWED_", "WEBHOOK_", "INBOX_"))}
     env.update({
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "TELEGRAM_API_FILE_URL": api.file_url,
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": db,
         "ALLOWED_USER_IDS": f"{OWNER},{ALICE},{BOB}",
         "ANALYSIS_WORKERS": "0",
         "MULTIPART_WINDOW": "0",
@@ -66,11 +68,11 @@ def replica_env(api: FakeBotAPI, db: Path, port: int, **extra: str) -> dict[str,
 class Replica:
     """One `python -m bot run --webhook` in its own process group."""
 
-    def __init__(self, api: FakeBotAPI, db: Path, log: Path) -> None:
+    def __init__(self, api: FakeBotAPI, db: str, log: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/telegram"
         self.env = replica_env(api, db, self.port)
-        self.cwd = db.parent
+        self.cwd = log.parent
         self.log = log
         self.proc: asyncio.subprocess.Process | None = None
 
@@ -122,8 +124,7 @@ class Replica:
 
 
 @contextlib.asynccontextmanager
-async def replicas(api: FakeBotAPI, tmp_path: Path, count: int) -> AsyncIterator[list[Replica]]:
-    db = tmp_path / "dossier.db"
+async def replicas(api: FakeBotAPI, tmp_path: Path, db: str, count: int) -> AsyncIterator[list[Replica]]:
     started = [Replica(api, db, tmp_path / f"replica{i}.log") for i in range(count)]
     try:
         for replica in started:  # one after the other: the first creates the schema
@@ -153,8 +154,12 @@ async def post(url: str, body: bytes, secret: str | None = SECRET) -> int:
         return response.status
 
 
-def inbox_count(db: Path) -> int:
-    return int(db_rows(db, "SELECT count(*) FROM inbox")[0][0])
+def inbox_count(db: str) -> int:
+    return int(rows(db, "SELECT count(*) FROM inbox")[0][0])
+
+
+def pending(db: str) -> int:
+    return int(rows(db, "SELECT count(*) FROM inbox WHERE status = 'pending'")[0][0])
 
 
 def update_body(update_id: int, user: int, text: str) -> bytes:
@@ -167,10 +172,11 @@ def update_body(update_id: int, user: int, text: str) -> bytes:
 
 
 @pytest.mark.timeout(90)
-async def test_secret_malformed_bodies_and_duplicates(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+async def test_secret_malformed_bodies_and_duplicates(fake_api: FakeBotAPI, tmp_path: Path,
+                                                      database_url: str) -> None:
     register_users(fake_api)
-    db = tmp_path / "dossier.db"
-    async with replicas(fake_api, tmp_path, 1) as [replica]:
+    db = database_url
+    async with replicas(fake_api, tmp_path, db, 1) as [replica]:
         assert fake_api.webhook.url == PUBLIC_URL and fake_api.webhook.secret == SECRET
         good = update_body(900_000_001, ALICE, "/help")
         assert await post(replica.url, good, secret=None) == 401
@@ -191,8 +197,7 @@ async def test_secret_malformed_bodies_and_duplicates(fake_api: FakeBotAPI, tmp_
         assert await post(replica.url, good) == 200
         health = await replica.health()
         assert health is not None and health["duplicates"] == 2
-        await fake_api.wait_for(lambda: db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'pending'") == [(0,)],
-                                10, message="the inbox drained")
+        await fake_api.wait_for(lambda: pending(db) == 0, 10, message="the inbox drained")
         assert fake_api.texts(ALICE) == [answer, answer], "the duplicate got no second answer"
         assert await replica.stop() == 0, replica.output()
     output = replica.output()
@@ -222,6 +227,12 @@ def cards(api: FakeBotAPI, user: int, title: str) -> list[str]:
     return [text for text in api.texts(user) if text.startswith(title)]
 
 
+def answers(api: FakeBotAPI, user: int, titles: list[str]) -> list[str]:
+    """What the user got besides cards and alerts (another member's article about a topic the
+    user follows by then is rightly alerted)."""
+    return [x for x in api.texts(user) if not x.startswith((*titles, "🔔"))]
+
+
 ORDERED = [("/subscribe sanctions", "Subscribed to #санкции"), ("/search order1", "Nothing found for “order1”"),
            ("/unsubscribe sanctions", "Unsubscribed from санкции"), ("/search order2", "Nothing found for “order2”"),
            ("/subscribe oil", "Subscribed to #нефть"), ("/unsubscribe oil", "Unsubscribed from нефть"),
@@ -229,10 +240,11 @@ ORDERED = [("/subscribe sanctions", "Subscribed to #санкции"), ("/search 
 
 
 @pytest.mark.timeout(150)
-async def test_two_replicas_share_a_burst_and_keep_each_chats_order(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+async def test_two_replicas_share_a_burst_and_keep_each_chats_order(fake_api: FakeBotAPI, tmp_path: Path,
+                                                                    database_url: str) -> None:
     register_users(fake_api)
-    db = tmp_path / "dossier.db"
-    async with replicas(fake_api, tmp_path, 2) as pair:
+    db = database_url
+    async with replicas(fake_api, tmp_path, db, 2) as pair:
         titles = forward_burst(fake_api, 4)
         for command, _ in ORDERED:  # each member's commands, interleaved with the others'
             for user in (ALICE, BOB):
@@ -242,10 +254,10 @@ async def test_two_replicas_share_a_burst_and_keep_each_chats_order(fake_api: Fa
             for replica in pair:
                 assert replica.proc is not None and replica.proc.returncode is None, replica.output()
             return all(cards(fake_api, u, t) for u in USERS for t in titles[u]) and all(
-                len([x for x in fake_api.texts(u) if not x.startswith(tuple(titles[u]))]) >= len(ORDERED)
-                for u in (ALICE, BOB))
+                len(answers(fake_api, u, titles[u])) >= len(ORDERED) for u in (ALICE, BOB))
 
         await fake_api.wait_for(all_done, 90, message="every card and every command answered")
+        await fake_api.wait_for(lambda: pending(db) == 0, 10, message="the last updates marked done")
         healths = [await r.health() for r in pair]
         for replica in pair:
             assert await replica.stop() == 0, replica.output()
@@ -256,28 +268,29 @@ async def test_two_replicas_share_a_burst_and_keep_each_chats_order(fake_api: Fa
         for title in titles[user]:
             assert len(cards(fake_api, user, title)) == 1, (user, title, fake_api.texts(user))
     for user in (ALICE, BOB):
-        answers = [x for x in fake_api.texts(user) if not x.startswith(tuple(titles[user]))]
-        assert [a.split(".")[0] for a in answers] == [expected for _, expected in ORDERED], answers
-    followed = db_rows(db, "SELECT chat_id, count(*) FROM subscriptions GROUP BY chat_id ORDER BY chat_id")
-    assert followed == [(ALICE, 1), (BOB, 1)], followed
-    assert db_rows(db, "SELECT count(*), sum(status = 'done') FROM articles") == [(12, 12)]
-    assert db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'pending'") == [(0,)]
+        got = answers(fake_api, user, titles[user])
+        assert [a.split(".")[0] for a in got] == [expected for _, expected in ORDERED], got
+    followed = rows(db, "SELECT chat_id, count(*) FROM subscriptions GROUP BY chat_id ORDER BY chat_id")
+    assert [tuple(r) for r in followed] == [(ALICE, 1), (BOB, 1)], followed
+    done = rows(db, "SELECT count(*), sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) FROM articles")
+    assert [tuple(r) for r in done] == [(12, 12)]
+    assert pending(db) == 0
     assert not fake_api.rejected
     assert not fake_api.pending_updates
 
 
 @pytest.mark.timeout(150)
 async def test_sigkill_one_replica_mid_burst_the_survivor_handles_the_rest_once(
-    fake_api: FakeBotAPI, tmp_path: Path
+    fake_api: FakeBotAPI, tmp_path: Path, database_url: str
 ) -> None:
     register_users(fake_api)
-    db = tmp_path / "dossier.db"
-    async with replicas(fake_api, tmp_path, 2) as [victim, survivor]:
+    db = database_url
+    async with replicas(fake_api, tmp_path, db, 2) as [victim, survivor]:
         titles = forward_burst(fake_api, 6)
         # Killed when a few updates are done, not right after a card: a kill in the few
         # milliseconds between Telegram accepting a card and the inbox recording its update as
         # done would re-send that card (at-least-once), and a card-triggered kill aims at them.
-        await fake_api.wait_for(lambda: db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'done'")[0][0] >= 3,
+        await fake_api.wait_for(lambda: rows(db, "SELECT count(*) FROM inbox WHERE status = 'done'")[0][0] >= 3,
                                 60, message="the first updates done")
         await victim.kill()
         killed_at = time.monotonic()
@@ -295,10 +308,10 @@ async def test_sigkill_one_replica_mid_burst_the_survivor_handles_the_rest_once(
     duplicates = {key: n for key, n in counts.items() if n > 1}
     # The one gap no bot can close (see above) may still catch a card of another chat: at most one.
     assert len(duplicates) <= 1, duplicates
-    rows = db_rows(db, "SELECT origin_message_id, status FROM articles ORDER BY origin_message_id")
-    assert [r[0] for r in rows] == [5000 + 10 * i for i in range(18)], "each forward stored exactly once"
-    assert {r[1] for r in rows} == {"done"}
-    assert db_rows(db, "SELECT count(*) FROM inbox WHERE status = 'pending'") == [(0,)]
+    stored = rows(db, "SELECT origin_message_id, status FROM articles ORDER BY origin_message_id")
+    assert [r[0] for r in stored] == [5000 + 10 * i for i in range(18)], "each forward stored exactly once"
+    assert {r[1] for r in stored} == {"done"}
+    assert pending(db) == 0
     assert not fake_api.rejected and not fake_api.pending_updates
     assert "Traceback" not in survivor.output(), survivor.output()
     print(f"{sent_before} messages before the kill; the survivor finished {took_over:.1f} s after it; "
