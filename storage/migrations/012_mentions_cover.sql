@@ -1,0 +1,5 @@
+-- 012_mentions_cover: nothing to do on SQLite (the number is shared with the PostgreSQL twin).
+--
+-- storage/pg_migrations/012_mentions_cover.sql adds a covering index for the co-mentions of a
+-- dossier. SQLite's mentions table is WITHOUT ROWID, clustered by its primary key (article_id,
+-- actor_id), so the same probe already reads everything it needs from that one b-tree.
