@@ -9,7 +9,9 @@ claims, the renewals and the filing transactions (one SQLite writer at a time ac
 not only the analysis.
 
 Target: 2 workers >= 1.7x the articles/s of 1 on a 2-core machine. ``--rounds 2`` runs
-1, 2, 1, 2 and reports each ratio, for a noisy shared machine.
+1, 2, 1, 2 and reports each ratio, for a noisy shared machine. First, one worker's loop is run
+in this process with a clock around each step (claim, analysis, filing), which says how much of
+an article's time the database serialises, and so the most a second worker can add.
 
     nice -n 10 .venv/bin/python bench/queue_throughput.py [--articles 200] [--rounds 1]
 """
@@ -117,6 +119,46 @@ async def run_config(workers: int, texts: list[str], tmp: Path) -> tuple[float, 
     return len(ids) / elapsed, load, counts.failed, cpu / len(ids)
 
 
+async def profile(texts: list[str], tmp: Path) -> None:
+    """One worker's loop run in this process with a clock around each step: claiming, analysing
+    (the child process), filing. Claims and filings are the part the database serialises across
+    workers; by Amdahl's law they bound what a second worker can add."""
+    from bot.worker import AnalysisChild
+
+    db = Path(tempfile.mkdtemp(prefix="profile-", dir=tmp)) / "queue.db"
+    ids = await _store(db, texts)
+    async with Storage.open(f"sqlite:///{db}", rules=FILING_RULES) as storage:
+        for article_id in ids:
+            await storage.jobs.enqueue(article_id, alerts=False)
+        child = AnalysisChild()
+        await asyncio.to_thread(child.start)
+        try:
+            await child.analyze("", None, 600)
+            claim = analyse = filing = 0.0
+            cpu0 = time.process_time()
+            while True:
+                a = time.perf_counter()
+                job = await storage.jobs.claim("profile", ttl=600, max_attempts=3)
+                b = time.perf_counter()
+                if job is None:
+                    break
+                result = await child.analyze(job.text, job.origin, 600)
+                c = time.perf_counter()
+                if isinstance(result, str):
+                    raise SystemExit(f"analysis lost ({result}) for article {job.article_id}")
+                await storage.finish_job(job.article_id, "profile", result)
+                claim, analyse, filing = claim + b - a, analyse + c - b, filing + time.perf_counter() - c
+            cpu = time.process_time() - cpu0
+        finally:
+            await asyncio.to_thread(child.stop)
+    n = len(ids)
+    serial = (claim + filing) / (claim + analyse + filing)
+    bound = 1 / (serial + (1 - serial) / 2)
+    print(f"one worker's steps, per article ({n} articles): claim {claim / n * 1000:.1f} ms, analysis "
+          f"{analyse / n * 1000:.1f} ms, filing {filing / n * 1000:.1f} ms (CPU of the claiming and filing "
+          f"process: {cpu / n * 1000:.1f} ms); serialised share {serial:.1%}: 2 workers at most {bound:.2f}x")
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=200)
@@ -126,6 +168,7 @@ async def main() -> int:
     print(f"{len(texts)} articles; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
     ratios = []
     with tempfile.TemporaryDirectory(prefix="dossier-queue-bench-") as tmp:
+        await profile(texts[:40], Path(tmp))
         for round_no in range(args.rounds):
             rates = {}
             for workers in (1, 2):

@@ -24,6 +24,7 @@ from bot.lists import article_card
 from bot.render import split_message
 from bot.services.container import Services
 from bot.services.queue import process_name
+from storage.records import ArticleRow
 
 log = logging.getLogger(__name__)
 
@@ -111,38 +112,62 @@ async def _finish_pending(services: Services, application: AnyApplication) -> No
                 log.warning("replayed updates still running after %.0f s; finishing pending articles now",
                             REPLAY_WAIT)
         rows = await services.storage.pending_articles()
-        if services.queue is not None:
-            # Several bot processes may share the queue: answer only the articles no live one
-            # waits for (and queue them all now, so the workers take them in parallel).
-            rows = [row for row in rows
-                    if await services.queue.adopt(row.id, alerts=row.origin_kind != "import")]
-        for row in rows:
-            # An import interrupted mid-way leaves pending articles too; imports alert only on request,
-            # so finishing them here must not alert either.
-            outcome = await services.ingest.analyze_stored(row.id, row.text, origin=row.origin_chat_title,
-                                                           alerts=row.origin_kind != "import")
-            if row.added_chat_id is None or outcome.article is None:
-                continue
-            settings = await services.storage.get_chat_settings(row.added_chat_id)
-            language = lang_of(settings.language if settings else None)
-            note = t(language, "after_restart")
-            # The same card and buttons ("All actors", "All claims"…) as a card sent by the handler.
-            view = article_card(outcome.article, language, note=note)
-            parts = split_message(view.text)
-            for i, part in enumerate(parts):
-                try:
-                    await application.bot.send_message(
-                        row.added_chat_id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
-                        reply_markup=view.keyboard if i == len(parts) - 1 else None)
-                except TelegramError as exc:
-                    log.warning("could not send the card of article %s: %s", row.id, exc)
+        queue = services.queue
+        finished = 0
+        if queue is None:
+            for row in rows:
+                await _finish_one(services, application, row)
+                finished += 1
+        else:
+            # Several bot processes may share the queue: answer only the articles no live one waits
+            # for (queueing them all first, so the workers take them in parallel). One whose waiter
+            # looks alive is looked at again once that waiter's claim ran out: if it died meanwhile
+            # (a restart of this very process within WAIT_TTL), the article is ours then.
+            later: list[ArticleRow] = []
+            for attempt in range(2):
+                if attempt:
+                    await asyncio.sleep(queue.wait_ttl + 1)
+                    still = {row.id for row in await services.storage.pending_articles()}
+                    rows = [row for row in later if row.id in still]
+                adopted: list[ArticleRow] = []
+                later = []
+                for row in rows:
+                    (adopted if await queue.adopt(row.id, alerts=row.origin_kind != "import") else later).append(row)
+                for row in adopted:
+                    await _finish_one(services, application, row)
+                    finished += 1
+                if not later:
                     break
-        if rows:
-            log.info("finished %d article(s) left pending by the previous run", len(rows))
+        if finished:
+            log.info("finished %d article(s) left pending by the previous run", finished)
     except asyncio.CancelledError:
         raise
     except Exception:
         log.exception("finishing pending articles failed")
+
+
+async def _finish_one(services: Services, application: AnyApplication, row: ArticleRow) -> None:
+    """Analyse one pending article and send its card with the after-restart note."""
+    # An import interrupted mid-way leaves pending articles too; imports alert only on request,
+    # so finishing them here must not alert either.
+    outcome = await services.ingest.analyze_stored(row.id, row.text, origin=row.origin_chat_title,
+                                                   alerts=row.origin_kind != "import")
+    if row.added_chat_id is None or outcome.article is None:
+        return
+    settings = await services.storage.get_chat_settings(row.added_chat_id)
+    language = lang_of(settings.language if settings else None)
+    note = t(language, "after_restart")
+    # The same card and buttons ("All actors", "All claims"…) as a card sent by the handler.
+    view = article_card(outcome.article, language, note=note)
+    parts = split_message(view.text)
+    for i, part in enumerate(parts):
+        try:
+            await application.bot.send_message(
+                row.added_chat_id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
+                reply_markup=view.keyboard if i == len(parts) - 1 else None)
+        except TelegramError as exc:
+            log.warning("could not send the card of article %s: %s", row.id, exc)
+            break
 
 
 async def _prune_inbox(services: Services) -> None:
