@@ -6,6 +6,11 @@ would lose those updates. So every fetched update is written to the database *in
 `getUpdates` call, before the Updater can confirm it, and marked done only after its handlers
 finished. On start-up the unfinished ones are replayed; an update Telegram delivers again after
 it was already handled is skipped.
+
+When the database is unreachable (a PostgreSQL server lost while running) nothing can be stored,
+so nothing is handed to PTB either: the `getUpdates` answer is replaced by an empty one, the
+offset does not move, and Telegram keeps the updates until the database is back (retried with a
+growing pause, one log line when it goes and one when it returns, no traceback per poll).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest, RequestData
 
 from bot.lanes import lane_of
+from storage.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from storage.repository import Storage
@@ -28,6 +34,9 @@ log = logging.getLogger(__name__)
 
 #: Where the application keeps its InboxRequest (bot_data), for start-up to attach storage and replay.
 INBOX_REQUEST_KEY = "dossier.inbox_request"
+#: The pause before asking Telegram again while the database is away: doubling up to this.
+MAX_DATABASE_PAUSE = 30.0
+_NO_UPDATES = b'{"ok": true, "result": []}'
 
 
 class InboxRequest(HTTPXRequest):
@@ -43,6 +52,8 @@ class InboxRequest(HTTPXRequest):
         #: (an error after some were stored, e.g. a locked database) returns them again: they are
         #: not "seen before", and the application's own bookkeeping handles each of them once.
         self._stored_here: set[int] = set()
+        #: getUpdates answers in a row whose updates could not be stored (the database is away).
+        self._database_failures = 0
 
     def attach(self, storage: Storage) -> None:
         self.storage = storage
@@ -68,8 +79,12 @@ class InboxRequest(HTTPXRequest):
                 update_id = int(raw["update_id"])
                 if update_id not in self._stored_here:
                     chat_id, part = lane_of(raw)
-                    created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False),
-                                                           chat_id=chat_id, part=part)
+                    try:
+                        created = await self.storage.inbox_put(update_id, json.dumps(raw, ensure_ascii=False),
+                                                               chat_id=chat_id, part=part)
+                    except DatabaseUnavailable as exc:
+                        await self._database_away(exc)
+                        return code, _NO_UPDATES
                     if created:
                         self._stored_here.add(update_id)
                     else:
@@ -81,12 +96,23 @@ class InboxRequest(HTTPXRequest):
                     log.warning("update %s cannot be read by python-telegram-bot; skipped", update_id)
                     results[index] = {"update_id": update_id}
                     poisoned = True
+            if self._database_failures:
+                log.warning("database available again after %d failed poll(s); handling updates",
+                            self._database_failures)
+                self._database_failures = 0
             if poisoned:
                 payload = json.dumps(body).encode()
             if len(self._stored_here) > 20_000:  # Telegram redelivers only recent updates
                 floor = max(self._stored_here) - 10_000
                 self._stored_here = {uid for uid in self._stored_here if uid > floor}
         return code, payload
+
+    async def _database_away(self, exc: DatabaseUnavailable) -> None:
+        """Nothing was handed to PTB: wait (doubling, at most MAX_DATABASE_PAUSE) before the next poll."""
+        self._database_failures += 1
+        if self._database_failures == 1:
+            log.error("%s; updates stay with Telegram until the database is back", exc)
+        await asyncio.sleep(min(MAX_DATABASE_PAUSE, 0.5 * 2 ** min(self._database_failures - 1, 8)))
 
 
 def _parses(raw: dict[str, Any]) -> bool:

@@ -55,6 +55,8 @@ _READERS = 2
 _WRITERS = 2  # the serialized writer and the claims writer
 #: How long an operation waits for a pooled connection before failing (the server is gone).
 POOL_TIMEOUT = 5.0
+#: How long one round of the pool's reconnection attempts lasts (waits 1, 2, 4 ... s inside it).
+RECONNECT_WINDOW = 10.0
 #: Defaults added to the URL's own connection options, unless it names them itself.
 _CONNECT_DEFAULTS = {
     "connect_timeout": "5",
@@ -191,6 +193,9 @@ def _pool(conninfo: str, size: int, name: str) -> ConnectionPool[psycopg.Connect
         kwargs={"autocommit": True, "cursor_factory": psycopg.ClientCursor},
         configure=_configure,
         check=ConnectionPool.check_connection,  # a connection the server dropped is replaced, not used
+        # psycopg_pool doubles its wait between reconnection attempts until this runs out; kept short
+        # so that after a long outage the next operation reconnects at once instead of waiting minutes.
+        reconnect_timeout=RECONNECT_WINDOW,
         timeout=POOL_TIMEOUT,
         name=name,
         open=False,

@@ -7,12 +7,12 @@ import asyncio
 import contextlib
 import secrets
 import shutil
-import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -26,6 +26,7 @@ from storage.pg_migrate import PG_MIGRATIONS_DIR
 from storage.repository import Storage
 
 from backends import PgTestDatabase
+from pg_proxy import TcpProxy, free_port, through
 
 on_postgresql = pytest.mark.postgresql_only
 
@@ -109,14 +110,8 @@ async def test_serialized_writes_take_turns_across_processes(db: Storage, databa
     assert [m.user_id for m in await db.list_members()] == [1, 2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_unreachable_at_start_names_host_and_port_never_the_password() -> None:
-    port = _free_port()
+    port = free_port()
     started = time.monotonic()
     with pytest.raises(DatabaseUnavailable) as err:
         async with Storage.open(f"postgresql://dossier:s3cret@127.0.0.1:{port}/lib", connect_attempts=2):
@@ -127,61 +122,19 @@ async def test_unreachable_at_start_names_host_and_port_never_the_password() -> 
     assert time.monotonic() - started >= 1.0  # it waited before the second try
 
 
-class _Proxy:
-    """A TCP proxy in front of the server that the test can cut and restore: the database
-    "lost while running" and "back again", without touching the shared server."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.port = _free_port()
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port, reuse_address=True)
-
-    async def cut(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for w in list(self._writers):
-            w.transport.abort()
-        await self._server.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._writers |= {writer, up_writer}
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError, asyncio.IncompleteReadError):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            dst.transport.abort()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-        self._writers -= {writer, up_writer}
-
-
 @pytest.fixture
-async def proxied(pg_database: PgTestDatabase, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[_Proxy, str]]:
-    from urllib.parse import urlsplit
-
+async def proxied(pg_database: PgTestDatabase, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[TcpProxy, str]]:
     pg_database.empty()
-    parts = urlsplit(pg_database.url)
-    proxy = _Proxy(parts.port or 5432)
+    proxy = TcpProxy(urlsplit(pg_database.url).port or 5432)
     await proxy.start()
     monkeypatch.setattr(pg_db, "POOL_TIMEOUT", 1.5)
-    yield proxy, parts._replace(netloc=f"{parts.username or 'postgres'}@127.0.0.1:{proxy.port}").geturl()
+    yield proxy, through(proxy, pg_database.url)
     with contextlib.suppress(Exception):
         await proxy.cut()
 
 
 @on_postgresql
-async def test_lost_while_running_fails_fast_and_recovers(proxied: tuple[_Proxy, str]) -> None:
+async def test_lost_while_running_fails_fast_and_recovers(proxied: tuple[TcpProxy, str]) -> None:
     proxy, url = proxied
     async with Storage.open(url) as db:
         await db.add_article(new_article("до обрыва связи", added_at=T0))
@@ -194,15 +147,16 @@ async def test_lost_while_running_fails_fast_and_recovers(proxied: tuple[_Proxy,
         assert time.monotonic() - started < 10  # failed fast, no hang
         await proxy.start()
 
-        async def stats_again() -> Any:
-            while True:
+        async def again(op: Callable[[], Awaitable[Any]]) -> Any:
+            while True:  # a user trying again: each try fails fast until the pool has reconnected
                 with contextlib.suppress(DatabaseUnavailable):
-                    return await db.stats()
+                    return await op()
                 await asyncio.sleep(0.2)
 
-        stats = await asyncio.wait_for(stats_again(), 20)
+        stats = await asyncio.wait_for(again(db.stats), 20)
         assert stats.articles == 1  # the write during the cut left nothing
-        assert (await db.add_article(new_article("после", added_at=T0)))[1] is True
+        added = await asyncio.wait_for(again(lambda: db.add_article(new_article("после", added_at=T0))), 20)
+        assert added[1] is True
 
 
 @on_postgresql
