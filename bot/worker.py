@@ -241,7 +241,8 @@ async def run_worker(settings: Settings, *, name: str | None = None) -> None:
     """Open the database, start the analysis child, and work until cancelled (SIGTERM, Ctrl-C)."""
     worker_id = name or worker_name()
     config = WorkerConfig.of(settings)
-    async with Storage.open(settings.database_url, rules=FILING_RULES) as storage:
+    async with Storage.open(settings.database_url, rules=FILING_RULES,
+                            connect_attempts=settings.database_connect_attempts) as storage:
         child = AnalysisChild(config.max_chars)
         await asyncio.to_thread(child.start)
         try:

@@ -92,3 +92,17 @@ async def test_database_lost_while_the_bot_runs_loses_no_update(
             await proxy.cut()
     away = [r for r in caplog.records if "updates stay with Telegram" in r.getMessage()]
     assert len(away) == 1 and not any(r.levelno >= logging.CRITICAL for r in caplog.records)
+async def test_a_worker_with_its_database_unreachable_says_so_and_exits_3(tmp_path: Path) -> None:
+    port = _closed_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "ANALYSIS_"))}
+    env.update({"DATABASE_URL": f"postgresql://dossier:s3cret@127.0.0.1:{port}/library",
+                "DATABASE_CONNECT_ATTEMPTS": "2"})
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "worker", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = (out + err).decode()
+    assert proc.returncode == 3, text
+    assert "Traceback" not in text and "s3cret" not in text
+    errors = [line for line in text.splitlines() if line.startswith("Database error:")]
+    assert len(errors) == 1 and "after 2 attempts" in errors[0]
