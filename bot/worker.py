@@ -36,6 +36,7 @@ from analysis.worker import run_analysis
 from bot.analyzer import analysis_context
 from bot.config import Settings
 from bot.services.identity import FILING_RULES
+from storage.errors import DatabaseUnavailable
 from storage.records import ClaimedJob
 from storage.repository import Storage
 
@@ -175,6 +176,10 @@ class Worker:
                                                     max_attempts=self.config.max_attempts)
             except asyncio.CancelledError:
                 raise
+            except DatabaseUnavailable as exc:  # the server is gone for now: one line, and try again
+                log.warning("cannot claim a job: %s; retrying in %.0f s", exc, ERROR_PAUSE)
+                await asyncio.sleep(ERROR_PAUSE)
+                continue
             except Exception:
                 log.exception("claiming a job failed; retrying in %.0f s", ERROR_PAUSE)
                 await asyncio.sleep(ERROR_PAUSE)
@@ -186,6 +191,9 @@ class Worker:
                 await self.process(job)
             except asyncio.CancelledError:
                 raise
+            except DatabaseUnavailable as exc:  # its claim runs out and the job is retried
+                log.warning("the outcome of article %s could not be recorded: %s", job.article_id, exc)
+                await asyncio.sleep(ERROR_PAUSE)
             except Exception:
                 # The claim runs out and the job is retried (by us or another worker).
                 log.exception("job of article %s failed in the worker", job.article_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from fleet_processes import queue_articles, rows, store_articles, wait_until, worker_env, workers
@@ -11,6 +13,9 @@ from test_access import article_text
 
 from bot.services.identity import FILING_RULES
 from storage.repository import Storage
+
+from backends import PgTestDatabase
+from pg_proxy import TcpProxy, through
 
 SLOW = "МЕДЛЕННАЯ-СТАТЬЯ"
 HUNG = "ЗАВИСШАЯ-СТАТЬЯ"
@@ -109,3 +114,31 @@ async def test_a_hung_article_fails_with_its_reason_and_the_queue_goes_on(
     assert articles[ids[1]] == ("failed", "analysis timed out after 3 s")
     assert jobs(db)[ids[1]][0] == "failed"
     assert "the analysis process was replaced" in worker.output()
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.timeout(150)
+async def test_a_worker_rides_out_a_lost_database_and_goes_on_when_it_returns(
+    tmp_path: Path, backend: str, pg_database: PgTestDatabase
+) -> None:
+    pg_database.empty()
+    db = pg_database.url
+    proxy = TcpProxy(urlsplit(db).port or 5432)
+    await proxy.start()
+    try:
+        async with workers(worker_env(through(proxy, db)), tmp_path, 1) as (worker,):
+            first = await store_articles(db, [article_text(1)], queue=True)
+            await wait_until(lambda: jobs(db).get(first[0], ("",))[0] == "done", 60, "the first article filed")
+            await proxy.cut()
+            later = await store_articles(db, [article_text(2), article_text(3)], queue=True)
+            await wait_until(lambda: "cannot claim a job" in worker.output(), 60, "the worker to notice")
+            assert all(jobs(db)[i][0] == "queued" for i in later)
+            await proxy.start()
+            await wait_until(lambda: all(jobs(db)[i][0] == "done" for i in later), 90, "the rest filed")
+            assert worker.proc is not None and worker.proc.returncode is None, "the worker never stopped"
+            assert await worker.stop() == 0, worker.output()
+    finally:
+        with contextlib.suppress(Exception):
+            await proxy.cut()
+    assert sorted(worker.filed()) == first + later
+    assert "Traceback" not in worker.output()
