@@ -56,30 +56,26 @@ SQL_SEARCH_COUNT_DATED = f"""SELECT count(*) FROM (SELECT 1 FROM articles_fts JO
 # same shape: the newest ?2 matches by id, ranked by ts_rank with the title weighted 4:1 like
 # bm25(4.0, 1.0) above, best first. ?1 is the text of storage.query.tsquery_expression.
 _PG_RANK = "ts_rank('{0.1, 0.1, 0.25, 1.0}', f.tsv, q)"
-SQL_SEARCH_PG = f"""
-SELECT ar.id, ar.title, ar.added_at, COALESCE(ar.body, ar.text)
-FROM (SELECT id, score FROM (
-          SELECT f.rowid AS id, {_PG_RANK} AS score
-          FROM articles_fts f, to_tsquery('simple', ?1) q WHERE f.tsv @@ q
-          ORDER BY f.rowid DESC LIMIT ?2) capped
-      ORDER BY score DESC, id DESC LIMIT ?3 OFFSET ?4) hit
+# One scan for the page and the total: the newest ?2 + 1 matches are materialized once, the
+# total is their count (?2 + 1 means "more than ?2") and the page ranks the newest ?2 of them.
+# Counting in a second query walked the same thousands of tsvectors again: for two frequent
+# prefixes at 100,000 articles the search took 28 ms, half of it the count.
+_PG_ONE_SCAN = """
+WITH capped AS MATERIALIZED (
+    SELECT f.rowid AS id, {rank} AS score
+    FROM articles_fts f {join}, to_tsquery('simple', ?1) q WHERE f.tsv @@ q
+    ORDER BY f.rowid DESC LIMIT ?2 + 1),
+ranked AS (SELECT id, score FROM capped ORDER BY id DESC LIMIT ?2)
+SELECT ar.id, ar.title, ar.added_at, COALESCE(ar.body, ar.text), (SELECT count(*) FROM capped) AS total
+FROM (SELECT id, score FROM ranked ORDER BY score DESC, id DESC LIMIT ?3 OFFSET ?4) hit
 JOIN articles ar ON ar.id = hit.id
 ORDER BY hit.score DESC, hit.id DESC
 """
+SQL_SEARCH_PG = _PG_ONE_SCAN.format(rank=_PG_RANK, join="")
 SQL_SEARCH_COUNT_PG = """SELECT count(*) FROM (SELECT 1 FROM articles_fts f
     WHERE f.tsv @@ to_tsquery('simple', ?1) LIMIT ?2) capped"""
 _DATED_PG = "ar2.id = f.rowid AND " + ARTICLE_DATE_SQL.format(a="ar2") + " BETWEEN ?5 AND ?6"
-SQL_SEARCH_DATED_PG = f"""
-SELECT ar.id, ar.title, ar.added_at, COALESCE(ar.body, ar.text)
-FROM (SELECT id, score FROM (
-          SELECT f.rowid AS id, {_PG_RANK} AS score
-          FROM articles_fts f JOIN articles ar2 ON {_DATED_PG}, to_tsquery('simple', ?1) q
-          WHERE f.tsv @@ q
-          ORDER BY f.rowid DESC LIMIT ?2) capped
-      ORDER BY score DESC, id DESC LIMIT ?3 OFFSET ?4) hit
-JOIN articles ar ON ar.id = hit.id
-ORDER BY hit.score DESC, hit.id DESC
-"""
+SQL_SEARCH_DATED_PG = _PG_ONE_SCAN.format(rank=_PG_RANK, join=f"JOIN articles ar2 ON {_DATED_PG}")
 SQL_SEARCH_COUNT_DATED_PG = f"""SELECT count(*) FROM (SELECT 1 FROM articles_fts f JOIN articles ar2 ON {_DATED_PG}
     WHERE f.tsv @@ to_tsquery('simple', ?1) LIMIT ?2) capped"""
 
@@ -155,6 +151,14 @@ class SqliteSearch:
         def page(tx: Tx) -> tuple[list[tuple[int, str | None, int, str]], int]:
             pg = tx.dialect == "postgresql"
             match = ts_expr if pg else expr
+            if pg:
+                rows = (tx.all(SQL_SEARCH_DATED_PG, (match, cap, max(0, limit), max(0, offset), since, until))
+                        if dated else tx.all(SQL_SEARCH_PG, (match, cap, max(0, limit), max(0, offset))))
+                if rows:  # the total rides on every row; an empty page (past the end) counts apart
+                    return [(r[0], r[1], r[2], r[3]) for r in rows], int(rows[0][4])
+                total = (tx.scalar(SQL_SEARCH_COUNT_DATED_PG, (match, cap + 1, None, None, since, until))
+                         if dated else tx.scalar(SQL_SEARCH_COUNT_PG, (match, cap + 1)))
+                return [], int(total or 0)
             if dated:
                 rows = tx.all(SQL_SEARCH_DATED_PG if pg else SQL_SEARCH_DATED,
                               (match, cap, max(0, limit), max(0, offset), since, until))
