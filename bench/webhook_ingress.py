@@ -10,21 +10,29 @@ inbox, so POST-to-200 is the time to the inbox (an upper bound: it includes the 
 After the POSTs the script also waits until the dispatcher has handled every update.
 
     nice -n 10 .venv/bin/python bench/webhook_ingress.py [--updates 2000] [--connections 8]
+        [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+
+With ``--postgres SERVER_URL`` the replica runs on a fresh PostgreSQL database created on that
+server (``dossier_bench_<random>``, dropped at the end) instead of the SQLite file.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import secrets
 import signal
 import socket
 import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from _common import ROOT, pct
@@ -51,12 +59,37 @@ def _update(update_id: int, chats: int) -> bytes:
         "from": {"id": STRANGER, "is_bot": False, "first_name": "Eve"}}}).encode()
 
 
-def _count(db: Path, sql: str) -> int:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+def _count(url: str, sql: str) -> int:
+    if url.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(url) as pg:
+            row = pg.execute(sql).fetchone()
+            return int(row[0]) if row else 0
+    conn = sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True)
     try:
         return int(conn.execute(sql).fetchone()[0])
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def _database(server: str | None, tmp: Path) -> Iterator[str]:
+    """The DATABASE_URL to run on: a fresh SQLite file, or a fresh database on ``server``."""
+    if server is None:
+        yield f"sqlite:///{tmp / 'dossier.db'}"
+        return
+    import psycopg
+
+    name = f"dossier_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    parts = urlsplit(server)
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _burst(url: str, first: int, count: int, connections: int, chats: int) -> tuple[float, list[float]]:
@@ -82,14 +115,13 @@ async def _burst(url: str, first: int, count: int, connections: int, chats: int)
         return time.perf_counter() - started, latencies
 
 
-async def run(updates: int, connections: int, chats: int, tmp: Path) -> int:
-    db = tmp / "dossier.db"
+async def run(updates: int, connections: int, chats: int, tmp: Path, db: str) -> int:
     port = _free_port()
     async with FakeBotAPI() as api:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_"))}
         env.update({
             "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
-            "TELEGRAM_API_FILE_URL": api.file_url, "DATABASE_URL": f"sqlite:///{db}",
+            "TELEGRAM_API_FILE_URL": api.file_url, "DATABASE_URL": db,
             "ALLOWED_USER_IDS": "1001", "ANALYSIS_WORKERS": "0", "LOG_LEVEL": "WARNING",
             "WEBHOOK_URL": "https://bench.example/telegram", "WEBHOOK_LISTEN": f"127.0.0.1:{port}",
             "WEBHOOK_SECRET": SECRET, "PYTHONPATH": str(ROOT),
@@ -117,7 +149,8 @@ async def run(updates: int, connections: int, chats: int, tmp: Path) -> int:
             os.killpg(proc.pid, signal.SIGTERM)
             await proc.wait()
             log.close()
-    print(f"webhook ingress, one replica, SQLite WAL, {updates} updates per run over {chats} chats")
+    backend = "PostgreSQL" if db.startswith("postgresql://") else "SQLite WAL"
+    print(f"webhook ingress, one replica, {backend}, {updates} updates per run over {chats} chats")
     for n, (rate, p50, p95, top) in results.items():
         print(f"  {n:2d} connection(s): {rate:7.0f} updates/s accepted; POST -> in the inbox "
               f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {top:.1f} ms")
@@ -132,9 +165,11 @@ def main() -> int:
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--chats", type=int, default=50)
+    parser.add_argument("--postgres", metavar="SERVER_URL", default=None,
+                        help="run on a fresh database on this PostgreSQL server instead of SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="dossier-webhook-bench-") as tmp:
-        return asyncio.run(run(args.updates, args.connections, args.chats, Path(tmp)))
+    with tempfile.TemporaryDirectory(prefix="dossier-webhook-bench-") as tmp, _database(args.postgres, Path(tmp)) as db:
+        return asyncio.run(run(args.updates, args.connections, args.chats, Path(tmp), db))
 
 
 if __name__ == "__main__":

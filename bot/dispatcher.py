@@ -57,6 +57,8 @@ class ChatDispatcher:
         self._running: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
         self._failing = False
+        self._done: list[tuple[int, asyncio.Future[None]]] = []
+        self._marking: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """An update was stored here: claim it now instead of at the next poll."""
@@ -131,10 +133,34 @@ class ChatDispatcher:
             # update done keeps one bad update from blocking its chat for ever.
             log.exception("update %s failed outside its handlers; marking it done", claimed.update_id)
         try:
-            await self.storage.inbox_done(claimed.update_id)
+            await self._mark_done(claimed.update_id)
             self.handled += 1
         except Exception as exc:  # storage closing under a shutdown: its claim expires, it runs again
             log.warning("could not mark update %s done: %s", claimed.update_id, exc)
+
+    async def _mark_done(self, update_id: int) -> None:
+        """Mark done in one transaction with the others finishing meanwhile (one commit for many
+        on PostgreSQL); returns once this one is committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._done.append((update_id, future))
+        if self._marking is None or self._marking.done():
+            self._marking = loop.create_task(self._mark_batches(), name="dossier.inbox-done")
+        await future
+
+    async def _mark_batches(self) -> None:
+        while self._done:
+            batch, self._done = self._done, []
+            try:
+                await self.storage.inbox_done_many([uid for uid, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for _, future in batch:
+                if not future.done():
+                    future.set_result(None)
 
     async def _renew(self) -> None:
         """Keep the claims of running handlers alive (a third of the lease, so one missed beat is fine)."""

@@ -31,7 +31,7 @@ from telegram import Update
 from bot.config import Settings, require_webhook
 from bot.dispatcher import ChatDispatcher
 from bot.lanes import lane_of
-from storage.records import Claimed
+from storage.records import Claimed, InboxItem
 from storage.repository import Storage
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,42 @@ class _Rejections:
         log.warning("webhook request from %s refused: %s%s", remote or "?", reason, tail)
 
 
+class _InboxWriter:
+    """Writes the updates of requests that arrive together in one transaction: while one batch
+    commits, the next requests queue for the following one. One commit (one fsync on
+    PostgreSQL) then serves many requests, and each is still answered only after its commit."""
+
+    MAX_BATCH = 200
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._queue: list[tuple[InboxItem, asyncio.Future[bool]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def put(self, item: InboxItem) -> bool:
+        """True if stored now, False if the inbox already had it; raises if the write failed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        self._queue.append((item, future))
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._drain(), name="dossier.inbox-writer")
+        return await future
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self.MAX_BATCH], self._queue[self.MAX_BATCH :]
+            try:
+                created = await self.storage.inbox_put_many([item for item, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), stored in zip(batch, created, strict=True):
+                if not future.done():
+                    future.set_result(stored)
+
+
 class WebhookIngress:
     """The aiohttp handlers: POST an update (to WEBHOOK_URL's path), GET /healthz."""
 
@@ -73,6 +109,7 @@ class WebhookIngress:
         self._secret = secret.encode()
         self.path = path
         self.dispatcher = dispatcher
+        self._writer = _InboxWriter(storage)
         self.accepted = 0
         self.duplicates = 0
         self._rejections = _Rejections()
@@ -95,8 +132,8 @@ class WebhookIngress:
         update_id = int(update["update_id"])
         chat_id, part = lane_of(update)
         try:
-            created = await self.storage.inbox_put(update_id, json.dumps(update, ensure_ascii=False),
-                                                   chat_id=chat_id, part=part)
+            created = await self._writer.put(InboxItem(update_id, json.dumps(update, ensure_ascii=False),
+                                                       chat_id=chat_id, part=part))
         except Exception as exc:  # the database is unreachable or locked: Telegram retries a 5xx
             log.error("could not store update %s: %s", update_id, exc)
             return web.Response(status=503, text="cannot store the update now")

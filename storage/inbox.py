@@ -4,10 +4,19 @@ per chat by the dispatchers of webhook replicas (migration 009)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from storage.db import Database, Tx, now_or
-from storage.records import Claimed
+from storage.records import Claimed, InboxItem
 
+SQL_INBOX_PUT = (
+    "INSERT INTO inbox (update_id, payload, received_at, status, chat_id, part) "
+    "VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING"
+)
+SQL_INBOX_DONE = (
+    "UPDATE inbox SET status = 'done', done_at = ?, payload = '', claimed_by = NULL, claimed_until = NULL "
+    "WHERE update_id = ? AND status = 'pending'"
+)
 SQL_INBOX_PENDING = "SELECT update_id, payload FROM inbox WHERE status = 'pending' ORDER BY update_id"
 
 #: A chat's oldest pending update whose claim (if any) has expired: the head of its lane. Only a
@@ -25,9 +34,13 @@ SQL_CLAIM = (
     "UPDATE inbox SET claimed_by = ?, claimed_until = ? "
     "WHERE update_id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)"
 )
+#: Chats where this replica holds a part and an unclaimed part waits: the only ones a run may
+#: extend in (one query, so a replica holding many chats does not read each of them every claim).
 SQL_MY_CHATS = (
-    "SELECT DISTINCT chat_id FROM inbox WHERE status = 'pending' AND claimed_by = ? AND claimed_until >= ? "
-    "ORDER BY chat_id"
+    "SELECT DISTINCT i.chat_id FROM inbox i WHERE i.status = 'pending' AND i.part = 1 "
+    "AND (i.claimed_until IS NULL OR i.claimed_until < ?) "
+    "AND EXISTS (SELECT 1 FROM inbox j WHERE j.status = 'pending' AND j.chat_id = i.chat_id AND j.part = 1 "
+    "AND j.claimed_by = ? AND j.claimed_until >= ?) ORDER BY i.chat_id"
 )
 SQL_CHAT_LANE = (
     "SELECT update_id, part, claimed_by, claimed_until, payload FROM inbox "
@@ -53,7 +66,7 @@ def claim_updates(tx: Tx, replica: str, limit: int, now: int, lease_ms: int) -> 
         n, _ = tx.run(SQL_CLAIM, (replica, until, row[0], now))
         if n:
             claimed.append(Claimed(int(row[0]), int(row[1]), str(row[2])))
-    chats = {int(r[0]) for r in tx.all(SQL_MY_CHATS, (replica, now))}
+    chats = {int(r[0]) for r in tx.all(SQL_MY_CHATS, (now, replica, now))}
     for chat_id in sorted(chats):
         if len(claimed) >= limit:
             break
@@ -96,27 +109,36 @@ class SqliteInbox:
         lane for per-chat claims; ``part`` marks a post Ingest may join with the next ones."""
         ts = now_or(now)
         n, _ = await self._db.write(
-            lambda tx: tx.run(
-                "INSERT INTO inbox (update_id, payload, received_at, status, chat_id, part) "
-                "VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
-                (update_id, payload_json, ts, chat_id, 1 if part else 0),
-            ),
+            lambda tx: tx.run(SQL_INBOX_PUT, (update_id, payload_json, ts, chat_id, 1 if part else 0)),
             content=False, serialize=False,
         )
         return n > 0
 
+    async def inbox_put_many(self, items: Sequence[InboxItem], *, now: int | None = None) -> list[bool]:
+        """:meth:`inbox_put` for several updates in ONE transaction (the webhook ingress groups the
+        requests that arrive together: one commit, one fsync on PostgreSQL, for all of them)."""
+        ts = now_or(now)
+
+        def put(tx: Tx) -> list[bool]:
+            return [tx.run(SQL_INBOX_PUT, (i.update_id, i.payload, ts, i.chat_id, 1 if i.part else 0))[0] > 0
+                    for i in items]
+
+        return await self._db.write(put, content=False, serialize=False)
+
     async def inbox_done(self, update_id: int, *, now: int | None = None) -> None:
         """Mark an update handled and drop its payload: only replay needs it, and it may hold a
         stranger's message, which must not be kept. The row stays (for redelivery checks) until pruned."""
+        await self.inbox_done_many([update_id], now=now)
+
+    async def inbox_done_many(self, update_ids: Sequence[int], *, now: int | None = None) -> None:
+        """:meth:`inbox_done` for several updates in one transaction (a dispatcher finishing many)."""
         ts = now_or(now)
-        await self._db.write(
-            lambda tx: tx.run(
-                "UPDATE inbox SET status = 'done', done_at = ?, payload = '', claimed_by = NULL, "
-                "claimed_until = NULL WHERE update_id = ? AND status = 'pending'",
-                (ts, update_id),
-            ),
-            content=False, serialize=False,
-        )
+
+        def done(tx: Tx) -> None:
+            for update_id in update_ids:
+                tx.run(SQL_INBOX_DONE, (ts, update_id))
+
+        await self._db.write(done, content=False, serialize=False)
 
     async def inbox_pending(self) -> list[tuple[int, str]]:
         """Updates received but not handled (crash mid-way), in Telegram's order, for replay."""

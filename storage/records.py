@@ -582,3 +582,13 @@ class Claimed:
     update_id: int
     chat_id: int
     payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A raw update to store in the inbox, with its lane (see bot/lanes.py)."""
+
+    update_id: int
+    payload: str
+    chat_id: int = 0
+    part: bool = False

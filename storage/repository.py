@@ -30,6 +30,7 @@ from storage.records import (
     Claimed,
     ClaimRow,
     Feed,
+    InboxItem,
     LibraryStats,
     Member,
     MemberRole,
@@ -352,8 +353,14 @@ class Storage:
                         now: int | None = None) -> bool:
         return await self.inbox.inbox_put(update_id, payload_json, chat_id=chat_id, part=part, now=now)
 
+    async def inbox_put_many(self, items: Sequence[InboxItem], *, now: int | None = None) -> list[bool]:
+        return await self.inbox.inbox_put_many(items, now=now)
+
     async def inbox_done(self, update_id: int, *, now: int | None = None) -> None:
         await self.inbox.inbox_done(update_id, now=now)
+
+    async def inbox_done_many(self, update_ids: Sequence[int], *, now: int | None = None) -> None:
+        await self.inbox.inbox_done_many(update_ids, now=now)
 
     async def inbox_pending(self) -> list[tuple[int, str]]:
         return await self.inbox.inbox_pending()

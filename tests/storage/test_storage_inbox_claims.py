@@ -126,3 +126,16 @@ async def test_two_replicas_claiming_at_once_never_share_a_chat_or_reorder_it(da
             for claimed in [*got[0], *got[1]]:
                 await one.inbox_done(claimed.update_id)
         assert sorted(seen) == list(range(1, 121)), "every update claimed exactly once"
+
+
+async def test_put_many_stores_a_batch_in_one_go_and_recognises_repeats(db: Storage) -> None:
+    from storage.records import InboxItem
+
+    await _put(db, 1, A)
+    created = await db.inbox_put_many([InboxItem(1, "{}", A), InboxItem(2, '{"update_id": 2}', B, True),
+                                       InboxItem(2, "{}", B), InboxItem(3, '{"update_id": 3}', A)])
+    assert created == [False, True, False, True]
+    assert [uid for uid, _ in await db.inbox_pending()] == [1, 2, 3]
+    assert await _claim(db, "r1") == [1, 2]  # lanes and parts came with the batch
+    await db.inbox_done_many([1, 2])
+    assert await _claim(db, "r1") == [3]
