@@ -29,6 +29,7 @@ from fleet_processes import rows
 from test_access import CHANNEL, article_text, article_title
 
 from fakes.bot_api import FakeBotAPI
+from harness import fixture_text
 
 OWNER, ALICE, BOB = 1001, 1002, 1003
 SECRET = "test-Secret_0123456789"
@@ -68,10 +69,10 @@ def replica_env(api: FakeBotAPI, db: str, port: int, **extra: str) -> dict[str, 
 class Replica:
     """One `python -m bot run --webhook` in its own process group."""
 
-    def __init__(self, api: FakeBotAPI, db: str, log: Path) -> None:
+    def __init__(self, api: FakeBotAPI, db: str, log: Path, **extra: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/telegram"
-        self.env = replica_env(api, db, self.port)
+        self.env = replica_env(api, db, self.port, **extra)
         self.cwd = log.parent
         self.log = log
         self.proc: asyncio.subprocess.Process | None = None
@@ -124,8 +125,8 @@ class Replica:
 
 
 @contextlib.asynccontextmanager
-async def replicas(api: FakeBotAPI, tmp_path: Path, db: str, count: int) -> AsyncIterator[list[Replica]]:
-    started = [Replica(api, db, tmp_path / f"replica{i}.log") for i in range(count)]
+async def replicas(api: FakeBotAPI, tmp_path: Path, db: str, count: int, **extra: str) -> AsyncIterator[list[Replica]]:
+    started = [Replica(api, db, tmp_path / f"replica{i}.log", **extra) for i in range(count)]
     try:
         for replica in started:  # one after the other: the first creates the schema
             await replica.start()
@@ -316,3 +317,32 @@ async def test_sigkill_one_replica_mid_burst_the_survivor_handles_the_rest_once(
     assert "Traceback" not in survivor.output(), survivor.output()
     print(f"{sent_before} messages before the kill; the survivor finished {took_over:.1f} s after it; "
           f"duplicates: {duplicates}")
+
+
+@pytest.mark.timeout(120)
+async def test_parts_of_one_post_landing_on_both_replicas_become_one_article(
+    fake_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    """A long channel post forwarded as three messages reaches both replicas (round-robin); the
+    replica holding the first part takes the others too, so Ingest joins them: one article, one
+    card, and the command sent after them is answered after the card."""
+    register_users(fake_api)
+    db = database_url
+    paragraphs = fixture_text("forward_diplomacy.txt").split("\n\n")
+    parts = ["\n\n".join(paragraphs[:2]), "\n\n".join(paragraphs[2:4]), "\n\n".join(paragraphs[4:])]
+    async with replicas(fake_api, tmp_path, db, 2, MULTIPART_WINDOW="1.0") as pair:
+        for offset, part in enumerate(parts):
+            fake_api.forward_from_channel(ALICE, part, channel_id=CHANNEL, channel_title="Дипломатия",
+                                          channel_username="diplo", message_id=300 + offset)
+        fake_api.send_text(ALICE, "/search order9")
+        texts = await fake_api.wait_for_messages(ALICE, 2, timeout=60)
+        await fake_api.wait_for(lambda: pending(db) == 0, 10, message="the inbox drained")
+        for replica in pair:
+            assert await replica.stop() == 0, replica.output()
+    assert len(fake_api.texts(ALICE)) == 2, fake_api.texts(ALICE)
+    assert "Лавров и Тиллерсон" in texts[0] and texts[1].startswith("Nothing found for “order9”"), texts
+    stored = rows(db, "SELECT count(*) FROM articles")
+    assert stored[0][0] == 1, "three parts, one article"
+    body = rows(db, "SELECT text FROM articles")[0][0]
+    assert "Две ведущие ядерные державы" in body and "Встреча продолжалась" in body
+    assert {d.target for d in fake_api.webhook.deliveries if d.ok} == {r.url for r in pair}
