@@ -126,20 +126,23 @@ class AnalysisChild:
         self.start()
 
     def stop(self, *, kill: bool = False) -> None:
+        """End the child: ``kill`` at once (it hangs, or the worker stops), else ask it to exit.
+        The pipe is closed only after the child is gone: its end closing is what wakes a thread
+        still waiting for the child's answer (closing ours first would leave that thread blocked)."""
         process, conn = self._process, self._conn
         self._process = self._conn = None
-        if conn is not None:
-            with contextlib.suppress(OSError):
-                if not kill:
-                    conn.send(None)
-                conn.close()
         if process is not None:
             if kill:
                 process.kill()
+            elif conn is not None:
+                with contextlib.suppress(OSError):
+                    conn.send(None)
             process.join(5)
             if process.is_alive():
                 process.kill()
                 process.join(5)
+        if conn is not None:
+            conn.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +262,9 @@ async def run_worker(settings: Settings, *, name: str | None = None) -> None:
             log.info("worker %s ready (analysis process %s)", worker_id, child.pid)
             await Worker(storage, child, config, worker_id).run()
         finally:
-            await asyncio.to_thread(child.stop)
+            # Killed, not asked: an article in hand went back to the queue, nothing is lost by not
+            # waiting for it, and a hung one would never answer.
+            await asyncio.to_thread(child.stop, kill=True)
             log.info("worker %s stopped", worker_id)
 
 

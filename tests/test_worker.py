@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 from pathlib import Path
@@ -142,3 +143,21 @@ async def test_a_worker_rides_out_a_lost_database_and_goes_on_when_it_returns(
             await proxy.cut()
     assert sorted(worker.filed()) == first + later
     assert "Traceback" not in worker.output()
+
+
+@pytest.mark.timeout(120)
+async def test_sigterm_mid_job_stops_at_once_and_gives_the_job_back_for_free(
+    tmp_path: Path, database_url: str
+) -> None:
+    db = database_url
+    (article,) = await store_articles(db, [f"{article_text(8)}\n\n{HUNG}"], queue=True)
+    env = worker_env(db, DOSSIER_TEST_ANALYSIS_DELAY=f"{HUNG}=3600")  # ANALYSIS_TIMEOUT stays 300 s
+    async with workers(env, tmp_path, 1) as (worker,):
+        await wait_until(lambda: claimed_by(db, article) is not None, 30, "the article claimed")
+        assert worker.proc is not None
+        worker.proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(worker.proc.wait(), 15)  # not the 300 s the analysis could still take
+        assert worker.proc.returncode == 0, worker.output()
+    assert jobs(db)[article][:2] == ("queued", 0), "back in the queue, the attempt not counted"
+    assert claimed_by(db, article) is None
+    assert "worker" in worker.output() and " stopped" in worker.output()
