@@ -346,3 +346,30 @@ async def test_parts_of_one_post_landing_on_both_replicas_become_one_article(
     body = rows(db, "SELECT text FROM articles")[0][0]
     assert "Две ведущие ядерные державы" in body and "Встреча продолжалась" in body
     assert {d.target for d in fake_api.webhook.deliveries if d.ok} == {r.url for r in pair}
+
+
+@pytest.mark.timeout(150)
+async def test_a_replica_stopped_mid_burst_leaves_nothing_to_wait_for(
+    fake_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    """SIGTERM (a deploy) mid-burst with 60 s claims: the stopping replica finishes what it runs and
+    gives back the rest, so the other goes on at once instead of waiting for claims to expire;
+    every forward gets exactly one card."""
+    register_users(fake_api)
+    db = database_url
+    async with replicas(fake_api, tmp_path, db, 2, INBOX_CLAIM_TIMEOUT="60") as [stopping, staying]:
+        titles = forward_burst(fake_api, 4, first=40)
+        await fake_api.wait_for(lambda: rows(db, "SELECT count(*) FROM inbox WHERE status = 'done'")[0][0] >= 2,
+                                60, message="the first updates done")
+        assert await stopping.stop() == 0, stopping.output()
+        stopped_at = time.monotonic()
+        await fake_api.wait_for(lambda: all(cards(fake_api, u, t) for u in USERS for t in titles[u]), 45,
+                                message="a card for every forward")
+        assert time.monotonic() - stopped_at < 40, "nobody waited for a 60 s claim to expire"
+        await fake_api.wait_for(lambda: pending(db) == 0, 10, message="the inbox drained")
+        assert await staying.stop() == 0, staying.output()
+    for user in USERS:
+        for title in titles[user]:
+            assert len(cards(fake_api, user, title)) == 1, (user, title)
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 12
+    assert "Traceback" not in stopping.output() + staying.output()
