@@ -61,12 +61,15 @@ def apply_pg_migrations(
     known = migrations[-1].version if migrations else 0
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        current = pg_schema_version(conn)
+        present = _applied(conn)
+    current = max(present, default=0)
     if current > known:
         raise SchemaTooNewError(
             f"database schema version {current} is newer than this Dossier (knows up to {known}); "
             "upgrade Dossier"
         )
+    if all(m.version in present for m in migrations):
+        return []  # the usual start: one round trip, not one transaction per file
     applied: list[int] = []
     for migration in migrations:
         try:
