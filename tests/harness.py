@@ -67,7 +67,13 @@ async def run_bot(api: FakeBotAPI, settings: Settings, analyzer: Analyzer | None
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=5, drop_pending_updates=False)
-        yield RunningBot(api, app, settings)
+        running = RunningBot(api, app, settings)
+        # Start-up recovery analyses pending articles; a test that files an article through storage
+        # (add_article, then save_analysis) must not race it, or recovery re-analyses the raw text.
+        for task in running.background:
+            if task.get_name() == "dossier.pending":
+                await asyncio.wait_for(asyncio.shield(task), 60)
+        yield running
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
