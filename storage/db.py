@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from storage.errors import StorageError
 from storage.migrate import MIGRATIONS_DIR, apply_migrations
 
-__all__ = ["Database", "Params", "Row", "Tx", "json_list", "now_or", "plan_lines", "record"]
+__all__ = ["Database", "Params", "Row", "Tx", "json_list", "now_or", "plan_lines", "record", "swallow_outcome"]
 
 _URL_PREFIX = "sqlite:///"
 _READERS = 2
@@ -191,7 +191,7 @@ def _worker(conn: sqlite3.Connection, name: str) -> _Worker:
     return _Worker(conn, ThreadPoolExecutor(max_workers=1, thread_name_prefix=name))
 
 
-def _swallow(fut: asyncio.Future[Any]) -> None:
+def swallow_outcome(fut: asyncio.Future[Any]) -> None:
     """Retrieve the outcome of a transaction whose caller was cancelled (no 'never retrieved')."""
     if not fut.cancelled():
         fut.exception()
@@ -287,7 +287,7 @@ class Database:
             return await asyncio.shield(fut)
         except asyncio.CancelledError:
             cancelled.set()
-            fut.add_done_callback(_swallow)
+            fut.add_done_callback(swallow_outcome)
             raise
 
     async def read(self, fn: Callable[[Tx], _T]) -> _T:

@@ -39,7 +39,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import RowMaker
 from psycopg_pool import ConnectionPool
 
-from storage.db import Database, Params, Row, Tx
+from storage.db import Database, Params, Row, Tx, swallow_outcome
 from storage.errors import DatabaseUnavailable, StorageError
 from storage.pg_migrate import PG_MIGRATIONS_DIR, apply_pg_migrations
 from storage.pg_sql import translate
@@ -202,11 +202,6 @@ def _pool(conninfo: str, size: int, name: str) -> ConnectionPool[psycopg.Connect
     )
 
 
-def _swallow(fut: asyncio.Future[Any]) -> None:
-    if not fut.cancelled():
-        fut.exception()
-
-
 class PgDatabase(Database):
     """One PostgreSQL database: the writer threads, the reader pool, the write generation.
 
@@ -278,18 +273,6 @@ class PgDatabase(Database):
                                       f"{_reason(exc, str(password) if password else None)}") from None
         return cls(database_url, writers, readers)
 
-    @property
-    def generation(self) -> int:
-        return self._generation
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StorageError("storage is closed")
-
     def _unavailable(self, exc: psycopg.OperationalError) -> DatabaseUnavailable:
         password = str(self._password) if self._password else None
         return DatabaseUnavailable(f"PostgreSQL at {self.where} unavailable: {_reason(exc, password)}")
@@ -300,7 +283,7 @@ class PgDatabase(Database):
             return await asyncio.shield(fut)
         except asyncio.CancelledError:
             cancelled.set()
-            fut.add_done_callback(_swallow)
+            fut.add_done_callback(swallow_outcome)
             raise
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from exc
