@@ -42,17 +42,21 @@ def worker_env(url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-class WorkerProcess:
-    """`python -m bot worker` in its own process group (SIGKILL/SIGSTOP take its analysis child too)."""
+class GroupProcess:
+    """`python -m bot ARGS...` in its own process group, so SIGKILL/SIGSTOP also reach its children
+    (analysis workers, the render process): the one way every process test starts and stops Dossier."""
 
-    def __init__(self, env: dict[str, str], cwd: Path, log: Path) -> None:
-        self.env, self.cwd, self.log = env, cwd, log
+    #: How long stop() waits after SIGTERM before it SIGKILLs the group.
+    stop_timeout = 20.0
+
+    def __init__(self, args: tuple[str, ...], env: dict[str, str], cwd: Path, log: Path) -> None:
+        self.args, self.env, self.cwd, self.log = args, env, cwd, log
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         with self.log.open("ab") as out:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "worker", env=self.env, cwd=self.cwd,
+                sys.executable, "-m", "bot", *self.args, env=self.env, cwd=self.cwd,
                 stdout=out, stderr=out, start_new_session=True)
 
     @property
@@ -62,6 +66,35 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, sig)
+
+    async def kill(self) -> None:
+        self.signal_group(signal.SIGKILL)
+        assert self.proc is not None
+        await self.proc.wait()
+
+    async def stop(self, timeout: float | None = None) -> int:  # noqa: ASYNC109
+        """SIGTERM (a graceful stop), SIGKILL if that takes too long; then the group's leftovers."""
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), self.stop_timeout if timeout is None else timeout)
+            except TimeoutError:
+                await self.kill()
+        self.signal_group(signal.SIGKILL)
+        return self.proc.returncode if self.proc.returncode is not None else -9
+
+
+class WorkerProcess(GroupProcess):
+    """`python -m bot worker`."""
+
+    def __init__(self, env: dict[str, str], cwd: Path, log: Path) -> None:
+        super().__init__(("worker",), env, cwd, log)
 
     def filed(self) -> list[int]:
         return [int(m) for m in FILED.findall(self.output())]
@@ -74,26 +107,6 @@ class WorkerProcess:
         if self.proc.returncode is not None:
             raise AssertionError(f"the worker exited with {self.proc.returncode}:\n{self.output()}")
         return " ready (analysis process " in self.output()
-
-    def signal_group(self, sig: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, sig)
-
-    async def kill(self) -> None:
-        self.signal_group(signal.SIGKILL)
-        assert self.proc is not None
-        await self.proc.wait()
-
-    async def stop(self, timeout: float = 20.0) -> int:  # noqa: ASYNC109
-        assert self.proc is not None
-        if self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.proc.wait(), timeout)
-            except TimeoutError:
-                await self.kill()
-        self.signal_group(signal.SIGKILL)
-        return self.proc.returncode if self.proc.returncode is not None else -9
 
 
 @contextlib.asynccontextmanager

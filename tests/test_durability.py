@@ -13,13 +13,13 @@ import asyncio
 import contextlib
 import os
 import signal
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fleet_processes import GroupProcess
 from test_access import CHANNEL, article_text, article_title, db_rows
 
 from bot.i18n import t
@@ -47,41 +47,11 @@ def bot_env(api: FakeBotAPI, db: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-class BotProcess:
-    """`python -m bot run` in its own process group (so SIGKILL takes the analysis worker too)."""
+class BotProcess(GroupProcess):
+    """`python -m bot run` (polling), its analysis worker in the same process group."""
 
     def __init__(self, env: dict[str, str], cwd: Path, log: Path) -> None:
-        self.env, self.cwd, self.log = env, cwd, log
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd,
-                stdout=out, stderr=out, start_new_session=True)
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        await self.proc.wait()
-
-    async def stop(self, timeout: float = 20.0) -> int:  # noqa: ASYNC109
-        """SIGTERM (PTB stops gracefully), SIGKILL if that takes too long."""
-        assert self.proc is not None
-        if self.proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.proc.wait(), timeout)
-            except TimeoutError:
-                await self.kill()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # leftovers of the group, if any
-        return self.proc.returncode if self.proc.returncode is not None else -9
+        super().__init__(("run",), env, cwd, log)
 
 
 @contextlib.asynccontextmanager

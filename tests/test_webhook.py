@@ -15,9 +15,7 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import socket
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,7 +23,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from fleet_processes import rows
+from fleet_processes import GroupProcess, rows
 from test_access import CHANNEL, article_text, article_title
 
 from fakes.bot_api import FakeBotAPI
@@ -66,25 +64,15 @@ def replica_env(api: FakeBotAPI, db: str, port: int, **extra: str) -> dict[str, 
     return env
 
 
-class Replica:
-    """One `python -m bot run --webhook` in its own process group."""
+class Replica(GroupProcess):
+    """One `python -m bot run --webhook`."""
+
+    stop_timeout = 30.0
 
     def __init__(self, api: FakeBotAPI, db: str, log: Path, **extra: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/telegram"
-        self.env = replica_env(api, db, self.port, **extra)
-        self.cwd = log.parent
-        self.log = log
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--webhook", env=self.env, cwd=self.cwd,
-                stdout=out, stderr=out, start_new_session=True)
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+        super().__init__(("run", "--webhook"), replica_env(api, db, self.port, **extra), log.parent, log)
 
     async def health(self) -> dict[str, Any] | None:
         try:
@@ -105,23 +93,6 @@ class Replica:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the replica did not start:\n{self.output()}")
             await asyncio.sleep(0.05)
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        await self.proc.wait()
-
-    async def stop(self, timeout: float = 30.0) -> int:  # noqa: ASYNC109
-        assert self.proc is not None
-        if self.proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.proc.wait(), timeout)
-            except TimeoutError:
-                await self.kill()
-        return self.proc.returncode if self.proc.returncode is not None else -9
 
 
 @contextlib.asynccontextmanager
