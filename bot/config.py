@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.urls import SQLITE_PREFIX, is_pg_url
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 AnalysisMode = Literal["local", "queue"]
 #: Telegram's rule for setWebhook's secret_token (sent back in X-Telegram-Bot-Api-Secret-Token).
@@ -115,7 +117,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        if not (value.startswith(SQLITE_PREFIX) or is_pg_url(value)):
             raise ValueError("must be sqlite:///path (e.g. sqlite:///data/dossier.db) "
                              "or postgresql://user@host:port/dbname")
         return value

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import re
 import sys
 import threading
 import time
@@ -23,6 +22,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
 from bot.render import to_plain
+from storage.urls import shown_url
 
 CONSOLE_TOKEN = "100000:console-token-not-used-for-anything"
 BOT_USER = {"id": 100000, "is_bot": True, "first_name": "Dossier", "username": "dossier_console_bot",
@@ -37,8 +37,8 @@ Ctrl-D quits. Another database: make console ARGS="--database sqlite:///path/to/
 
 
 def shown_database(url: str) -> str:
-    """The database URL as the banner prints it: any password replaced by ***."""
-    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+    """The database URL as the banner prints it (storage.urls.shown_url: no password)."""
+    return shown_url(url)
 
 
 def marked(html_text: str, *, tty: bool) -> str:

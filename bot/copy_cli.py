@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bot.migrate_cli import EXIT_REFUSED, shown_url
+from bot.migrate_cli import EXIT_REFUSED
 from storage.backends import open_backend
 from storage.copying import (
     DERIVED_TABLES,
@@ -35,6 +35,7 @@ from storage.copying import (
 )
 from storage.errors import DatabaseUnavailable, MigrationError, SchemaTooNewError
 from storage.protocols import Backend
+from storage.urls import shown_url
 from storage.versions import stored_version
 
 EXIT_MISMATCH = 1

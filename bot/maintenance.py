@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 from storage.repository import Storage
+from storage.urls import is_pg_url, shown_url
 
 CSV_FIELDS = ("id", "title", "source", "via", "url", "added_at", "status", "actors", "claims", "tags", "text",
               "actions")
@@ -19,8 +20,7 @@ async def backup(settings: Settings, path: Path) -> int:
     """A consistent snapshot even while the bot writes: SQLite's online backup, or on PostgreSQL
     ``pg_dump`` in its custom format (storage/pgdump.py). Returns the exit code."""
     url = settings.database_url
-    if url.startswith(("postgresql://", "postgres://")):
-        from bot.migrate_cli import shown_url
+    if is_pg_url(url):
         from storage.pgdump import PgDumpError, pg_dump
 
         try:

@@ -12,19 +12,10 @@ import sys
 from storage.backends import open_backend
 from storage.copying import raw_database, schema_version
 from storage.errors import DatabaseUnavailable, MigrationError, SchemaTooNewError
+from storage.urls import shown_url
 from storage.versions import known_version, stored_version
 
 EXIT_REFUSED = 1
-
-
-def shown_url(url: str) -> str:
-    """A database URL as printed: any password replaced by ***."""
-    head, sep, rest = url.partition("://")
-    if not sep or "@" not in rest.split("/", 1)[0]:
-        return url
-    auth, _, host = rest.partition("@")
-    user, colon, _password = auth.partition(":")
-    return f"{head}://{user}{':***' if colon else ''}@{host}"
 
 
 async def migrate(database_url: str) -> int:

@@ -6,9 +6,7 @@ from pathlib import Path
 
 from storage.protocols import Backend
 from storage.sqlite_backend import SqliteBackend
-
-#: URL schemes of the PostgreSQL backend (libpq accepts both).
-PG_SCHEMES = ("postgresql://", "postgres://")
+from storage.urls import is_pg_url
 
 
 async def open_backend(database_url: str, *, migrations_dir: Path | None = None, connect_attempts: int = 5) -> Backend:
@@ -19,7 +17,7 @@ async def open_backend(database_url: str, *, migrations_dir: Path | None = None,
     times. Raises ValueError for an unsupported URL, MigrationError / SchemaTooNewError, and
     storage.pg_db.DatabaseUnavailable when a PostgreSQL server never answered.
     """
-    if database_url.startswith(PG_SCHEMES):
+    if is_pg_url(database_url):
         # Imported here: a SQLite deployment never loads psycopg.
         from storage.pg_backend import PgBackend
 

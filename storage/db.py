@@ -28,10 +28,10 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from storage.errors import StorageError
 from storage.migrate import MIGRATIONS_DIR, apply_migrations
+from storage.urls import SQLITE_PREFIX
 
 __all__ = ["Database", "Params", "Row", "Tx", "json_list", "now_or", "plan_lines", "record", "swallow_outcome"]
 
-_URL_PREFIX = "sqlite:///"
 _READERS = 2
 
 #: Positional (``?``) or named (``:name``) parameters, as sqlite3 takes them.
@@ -134,13 +134,13 @@ def plan_lines(tx: Tx, sql: str, params: Params = (), *, indent: bool = True) ->
 
 def parse_url(database_url: str) -> str | None:
     """The file path of a sqlite URL, or None for an in-memory database."""
-    if not database_url.startswith(_URL_PREFIX):
+    if not database_url.startswith(SQLITE_PREFIX):
         raise ValueError(
             f"unsupported DATABASE_URL {database_url!r}: expected sqlite:///path/to/file.db "
             "(relative), sqlite:////absolute/path.db or sqlite:///:memory:, "
             "or postgresql://user@host:port/dbname"
         )
-    path = database_url[len(_URL_PREFIX) :]
+    path = database_url[len(SQLITE_PREFIX) :]
     if not path:
         raise ValueError(f"DATABASE_URL {database_url!r} names no database file")
     return None if path == ":memory:" else path

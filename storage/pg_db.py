@@ -44,11 +44,10 @@ from storage.errors import DatabaseUnavailable, StorageError
 from storage.pg_migrate import PG_MIGRATIONS_DIR, apply_pg_migrations
 from storage.pg_sql import translate
 
-__all__ = ["WRITE_LOCK", "DatabaseUnavailable", "PgDatabase", "PgRow", "PgTx", "describe_url", "is_pg_url"]
+__all__ = ["WRITE_LOCK", "DatabaseUnavailable", "PgDatabase", "PgRow", "PgTx", "describe_url"]
 
 log = logging.getLogger(__name__)
 
-_SCHEMES = ("postgresql://", "postgres://")
 #: pg_advisory_xact_lock key every serialized write takes ("dossier" + NUL as 8 bytes).
 WRITE_LOCK = 0x646F737369657200
 _READERS = 2
@@ -68,10 +67,6 @@ _CONNECT_DEFAULTS = {
 }
 
 _T = TypeVar("_T")
-
-
-def is_pg_url(database_url: str) -> bool:
-    return database_url.startswith(_SCHEMES)
 
 
 def describe_url(database_url: str) -> str:

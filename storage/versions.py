@@ -10,16 +10,16 @@ from pathlib import Path
 from storage.db import parse_url
 from storage.migrate import MIGRATIONS_DIR, discover
 from storage.migrate import schema_version as sqlite_schema_version
+from storage.urls import is_pg_url
 
 __all__ = ["known_version", "stored_version"]
 
 
-_PG_SCHEMES = ("postgresql://", "postgres://")
 
 
 def known_version(database_url: str) -> int:
     """The newest migration this Dossier has for the URL's kind of database."""
-    if database_url.startswith(_PG_SCHEMES):
+    if is_pg_url(database_url):
         from storage.pg_migrate import PG_MIGRATIONS_DIR
 
         migrations = discover(PG_MIGRATIONS_DIR)
@@ -59,7 +59,7 @@ async def stored_version(database_url: str) -> int | None:
     """The database's schema version (0: exists, never migrated), None if there is no database
     yet (a PostgreSQL database always exists: ``createdb`` made it). Raises ValueError for an
     unsupported URL, storage.pg_db.DatabaseUnavailable for a server that does not answer."""
-    if database_url.startswith(_PG_SCHEMES):
+    if is_pg_url(database_url):
         return await asyncio.to_thread(_pg_version, database_url)
     path = parse_url(database_url)
     if path is None:
