@@ -66,9 +66,7 @@ def checksum_table(checks: Sequence[TableCheck]) -> str:
 async def _open(url: str, role: str) -> Backend | None:
     try:
         return await open_backend(url)
-    except SchemaTooNewError as exc:
-        print(f"copy: the {role} {shown_url(url)}: {exc}", file=sys.stderr)
-    except (MigrationError, ValueError) as exc:
+    except (SchemaTooNewError, MigrationError, ValueError) as exc:
         print(f"copy: the {role} {shown_url(url)}: {exc}", file=sys.stderr)
     except DatabaseUnavailable as exc:
         print(f"copy: the {role}: {exc}", file=sys.stderr)
