@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 from fleet_processes import WorkerProcess, rows, wait_until, worker_env
 from test_access import CHANNEL, article_text, article_title
-from test_webhook import ALICE, BOB, OWNER, Replica, register_users
+from test_webhook import ALICE, USERS, Replica, cards, register_users
 
 from fakes.bot_api import FakeBotAPI
 
-USERS = (OWNER, ALICE, BOB)
 BURST = 50
 #: article_text(i) is about sanctions when (i * 5) % 7 == 2 (its topic list), i.e. i % 7 == 6.
 SANCTIONS = [i for i in range(BURST) if (i * 5) % 7 == 2]
@@ -29,10 +28,6 @@ SANCTIONS = [i for i in range(BURST) if (i * 5) % 7 == 2]
 
 def sender_of(i: int) -> int:
     return USERS[i % len(USERS)]
-
-
-def cards(api: FakeBotAPI, user: int, title: str) -> list[str]:
-    return [text for text in api.texts(user) if text.startswith(title)]
 
 
 def alerts(api: FakeBotAPI, user: int, title: str) -> list[str]:
