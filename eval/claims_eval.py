@@ -6,6 +6,8 @@ The held-out test set is 22 factRuEval-2016 texts that were annotated but never 
 rules were written; the dev set is the corpus articles the rules were written against. ``test2`` is a
 second held-out set (32 further factRuEval-2016 texts, 9 of them with no attributed statement, where
 any output claim is an extra), fixed before the rule changes that followed the first held-out scoring.
+``test3`` is a third held-out set (52 further factRuEval-2016 texts, 240 statements), fixed before the
+rule changes of the round after that.
 
 A predicted claim matches a gold statement when its text contains the gold fragment (compared
 without case, punctuation and quote marks). Matching is one-to-one, a prediction with the right
@@ -17,7 +19,7 @@ speaker preferred. Reported figures:
 * negation: gold negated statements whose claim lost the negation, and false negation flags;
 * persons: document-level person precision / recall against factRuEval's own layer-3 gold.
 
-    .venv/bin/python eval/claims_eval.py [--split test|test2|dev] [--verbose]
+    .venv/bin/python eval/claims_eval.py [--split test|test2|test3|dev] [--verbose]
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ CORPORA = {
     "test": Path("/work/shared/corpus/factRuEval-2016/testset"),
     "dev": Path("/work/shared/corpus/articles"),
     "test2": Path("/work/shared/corpus/factRuEval-2016/testset"),
+    "test3": Path("/work/shared/corpus/factRuEval-2016/testset"),
 }
 KINDS = ("name", "pronoun", "role", "continuation", "outlet", "anonymous")
 
