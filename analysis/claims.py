@@ -34,13 +34,10 @@ from analysis.speakers import (
     is_speech_gerund,
 )
 from analysis.state import State
+from analysis.turns import read_turns
 
 if TYPE_CHECKING:
     from analysis.models import Models
-
-
-#: Words of a title or lead that announce an interview.
-_INTERVIEW_CUES = re.compile(r"интервью|беседе|беседа|ответил[а-я]* на вопросы|рассказал[а-я]* (?:наш|корреспондент)")
 
 
 class _Finder(SpeakerFinder):
@@ -459,52 +456,6 @@ class _Finder(SpeakerFinder):
                 if actor is not None:
                     self.resolver.count(actor, qs)
 
-    def interview_pass(self) -> None:
-        """The answers of an interview are the interviewee's words, though no line names them.
-
-        An interview is told by its shape: the title or lead says so ("интервью", "беседа", "ответил на
-        вопросы", "рассказал корреспонденту"), and at least two question paragraphs (ending in "?")
-        are each followed by an answer paragraph. The interviewee is the one person named before
-        the first question; with none or several, nothing is guessed. When the questions open with a
-        dash, only dash paragraphs are answers: the narrative that resumes after the interview
-        ("Головина не исключила, что ...") is not.
-        """
-        text = self.text
-        paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-        questions = [i for i, (a, b) in enumerate(paras) if text[a:b].rstrip(" »\"”").endswith("?")]
-        pairs = [i for i in questions if i + 1 < len(paras) and i + 1 not in questions]
-        if len(pairs) < 2:
-            return
-        first_q = paras[questions[0]][0]
-        lead = text[: first_q].lower()
-        if not _INTERVIEW_CUES.search(lead):
-            return
-        people = {m.actor for m in self.mentions if m.start < first_q and m.kind == "person"}
-        if len(people) != 1:
-            return
-        actor = self.state.actors[people.pop()]
-        dashed = all(text[paras[i][0] : paras[i][1]].lstrip()[:1] in DASH for i in questions)
-        starts = sorted(d.start for d in self.drafts)
-        answer = False
-        for i, (a, b) in enumerate(paras):
-            if a < first_q:
-                continue
-            body = text[a:b].strip()
-            if i in questions:
-                answer = True
-                continue
-            if not answer or (dashed and body[:1] not in DASH):
-                answer = False
-                continue
-            k = bisect.bisect_left(starts, a)
-            if k < len(starts) and starts[k] < b:
-                continue  # the paragraph attributes its own words
-            words = body.lstrip(DASH + " ")
-            count = len(self.drafts)
-            self.add(a, (actor.name, actor.name, "continuation"), words, "quote")
-            if len(self.drafts) > count:
-                self.resolver.count(people_index(self.state, actor.name), a)
-
     def _inside_quote(self, pos: int) -> bool:
         return any(qs < pos < qe for qs, qe in self.quotes)
 
@@ -530,11 +481,6 @@ class _Finder(SpeakerFinder):
         return out
 
 
-def people_index(state: State, name: str) -> int:
-    """The index of the actor called name (it exists: claims only name actors of the article)."""
-    return next(i for i, a in enumerate(state.actors) if a.name == name)
-
-
 def find_claims(state: State, models: Models) -> None:
     """Fill state.claims from quotes, block quotes and reported speech, in text order."""
     finder = _Finder(state, models, state.outlets)
@@ -543,7 +489,7 @@ def find_claims(state: State, models: Models) -> None:
     finder.reported_pass()
     finder.continuation_pass()
     finder.quote_sentence_pass()
-    finder.interview_pass()
+    read_turns(finder)  # transcripts' labelled turns and interview answers (analysis.turns)
     state.claims = finder.result()
     for actor, n in finder.resolver.resolved.items():
         state.actors[actor].mentions += n
