@@ -489,7 +489,7 @@ def find_claims(state: State, models: Models) -> None:
     finder.reported_pass()
     finder.continuation_pass()
     finder.quote_sentence_pass()
-    read_turns(finder)  # transcripts' labelled turns and interview answers (analysis.turns)
+    read_turns(finder, finder.add)  # transcripts' labelled turns and interview answers (analysis.turns)
     state.claims = finder.result()
     for actor, n in finder.resolver.resolved.items():
         state.actors[actor].mentions += n

@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from analysis.entities import key
-from analysis.speakers import DASH, Draft
+from analysis.model import ClaimKind
+from analysis.speakers import DASH, Draft, Speaker, SpeakerFinder
 
-if TYPE_CHECKING:
-    from analysis.claims import _Finder
+#: The claim finder's `add` (text cleaned, too-short words dropped): how a turn becomes a claim.
+AddClaim = Callable[[int, Speaker | None, str, ClaimKind], None]
 
 #: Words of a title or lead that announce an interview.
 INTERVIEW_CUES = re.compile(
@@ -124,8 +126,9 @@ def _heading(body: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, finder: _Finder) -> None:
+    def __init__(self, finder: SpeakerFinder, add: AddClaim) -> None:
         self.f = finder
+        self.add = add
         self.text = finder.text
         self.persons = [i for i, a in enumerate(finder.state.actors) if a.kind == "person"]
         #: The statements the other passes found, by position; those a turn replaces are dropped at the end.
@@ -338,13 +341,13 @@ class _Reader:
         self._drop_unnamed(p, floor)
         count = len(self.f.drafts)
         actor = floor.speaker if floor.actor is not None else None
-        self.f.add(p.words, (floor.speaker, actor, ref), self.text[p.words : p.stop], "quote")
+        self.add(p.words, (floor.speaker, actor, ref), self.text[p.words : p.stop], "quote")
         if len(self.f.drafts) == count or floor.actor is None:
             return
         if ref == "continuation" or not any(m.actor == floor.actor for m in self.f._mentions_in(p.start, p.words)):
             self.f.resolver.count(floor.actor, p.words)  # the label itself is a mention when NER found it
 
 
-def read_turns(finder: _Finder) -> None:
+def read_turns(finder: SpeakerFinder, add: AddClaim) -> None:
     """Claims from labelled turns and interview answers; questions and interviewer turns dropped."""
-    _Reader(finder).read()
+    _Reader(finder, add).read()
