@@ -316,7 +316,11 @@ class _Reader:
             self.f.drafts = [d for d in self.f.drafts if id(d) not in self.dropped]
 
     def _narrative(self, p: Para, floor: _Floor) -> bool:
-        """A paragraph that names the speaker is the article talking about them again."""
+        """The article talking again, not the speaker: a paragraph that names the speaker, or one that
+        opens with another speaker's own frame ("«...», — сказал X", "X заявил, что ...")."""
+        if any(d.start <= p.words + 2 and d.ref in ("name", "outlet") and d.speaker != floor.speaker
+               for d in self._inside(p)):
+            return True
         if floor.actor is None:
             return False
         return any(m.actor == floor.actor for m in self.f._mentions_in(p.start, p.stop))

@@ -49,6 +49,10 @@ def test_meeting_transcript_with_initials(pipeline: Any, fixture_text: Callable[
     assert _claim(res, "Мы уже подали заявку").speaker == mayor.speaker
     chair = _claim(res, "Хорошо. Прошу подготовить")
     assert (chair.actor, chair.speaker_ref) == ("Андрей Морозов", "name")
+    # The article's own paragraph after the transcript is not one more paragraph of the last turn.
+    after = _claim(res, "Без федеральных денег")
+    assert after.speaker_ref == "name" and after.speaker == mayor.speaker
+    assert not any("федеральных денег" in c.text for c in res.claims if c.actor == "Андрей Морозов")
     _no_questions(res)
     assert not any("Коллеги, добрый день" in c.text for c in res.claims)  # the chair's question turn
     assert not any(c.text.startswith(("Е.Лебедева", "А.Морозов")) for c in res.claims)
