@@ -15,23 +15,17 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
-from analysis.lexicon import (
-    ROLE_MODIFIERS,
-    ROLE_NOUNS,
-    STANCE_NOUNS,
-)
-from analysis.model import Claim, ClaimKind, SpeakerRef
+from analysis.lexicon import ROLE_NOUNS
+from analysis.model import Claim
+from analysis.references import OUTLET_NOUNS
+from analysis.reported import ReportedSpeech
 from analysis.speakers import (
-    DASH,
-    MAX_CHARS,
+    BODY_NOUNS,
     MIN_WORDS,
     OPENERS,
     REPORTED_LEADS,
-    Draft,
     Speaker,
-    SpeakerFinder,
     is_speech,
-    is_speech_gerund,
 )
 from analysis.state import State
 from analysis.turns import read_turns
@@ -40,38 +34,9 @@ if TYPE_CHECKING:
     from analysis.models import Models
 
 
-class _Finder(SpeakerFinder):
-    """The passes that find statements: quotes, block quotes, reported speech, continuations."""
-
-    def add(
-        self,
-        start: int,
-        speaker: Speaker | None,
-        text: str,
-        kind: ClaimKind,
-        verb: int | None = None,
-        *,
-        ref: SpeakerRef | None = None,
-    ) -> None:
-        if speaker is None or (speaker[0] is None and speaker[1] is None) or self._question(verb):
-            return
-        text = re.sub(r"\s+", " ", text).strip(" ,;:—–-\n")
-        text = re.sub(r"^(?:что|чтобы)\s+(?=\S)", "", text, flags=re.I) if kind == "reported" else text
-        if kind == "reported" and text[:1] in "«„“\"" and text.rstrip(".")[-1:] in "»“”\"":
-            text = text.rstrip(".")
-            inner = text[1:-1]
-            if inner and not any(ch in inner for ch in "«»„“”\""):
-                text = inner  # "отметил, что «...»": the whole claim is a quote
-        if text[:1] in OPENERS and OPENERS[text[0]] not in text[1:]:
-            text = text[1:].lstrip()  # a quote mark the source never closed
-        if text[-1:] in "»“”" and not any(o in text[:-1] for o, c in OPENERS.items() if c == text[-1]):
-            text = text[:-1].rstrip()
-        if len(text.split()) < MIN_WORDS:
-            return
-        if len(text) > MAX_CHARS:
-            text = text[:MAX_CHARS].rsplit(" ", 1)[0] + "…"
-        draft = Draft(start, speaker[0], speaker[1], text, kind, ref or speaker[2], self._negated(verb))
-        self.drafts.append(draft)
+class _Finder(ReportedSpeech):
+    """The passes that find statements: quotes, block quotes, continuations, interviews (reported
+    speech is `ReportedSpeech`'s)."""
 
     # ------------------------------------------------------------------ quotes
 
@@ -119,7 +84,11 @@ class _Finder(SpeakerFinder):
         if not m:
             return False
         a_start = qe + m.end()
-        stop_m = re.search(r"[.!?:;«\n]|\s[—–-]\s", self.text[a_start : a_start + 300])
+        # A dot inside a domain ("NEWSru.com") and a short quoted title ("РИА «Новости»") do not end
+        # the attribution.
+        stop_m = re.search(
+            r"\.(?![A-Za-zА-Яа-яЁё0-9])|[!?:;\n]|«(?![^«»\n]{1,40}»)|\s[—–-]\s", self.text[a_start : a_start + 300]
+        )
         a_stop = a_start + (stop_m.start() if stop_m else min(300, len(self.text) - a_start))
         verb = self._speech_verb(self._tok_range(a_start, a_stop))
         if verb is None:
@@ -162,7 +131,7 @@ class _Finder(SpeakerFinder):
                 continue
             lead = REPORTED_LEADS.search(line)
             spk: Speaker | None
-            if lead and re.match(r"(?i:по\s+(его|её|ее|их)\s)", lead.group(0)):
+            if lead and re.match(r"(?i:(?:по|согласно)\s+(его|её|ее|их)\s)", lead.group(0)):
                 spk = self._pronoun(line_start + lead.start(), lead.group(0).split()[1].lower())
             else:
                 spk = self.speaker(region_start, region_stop, verb)
@@ -171,214 +140,6 @@ class _Finder(SpeakerFinder):
                 nxt = nxt.strip('«»„“”"')
             self.used_verbs.add(verb)
             self.add(m.start("next"), spk, nxt, "quote", verb)
-
-    # ------------------------------------------------------------------ reported speech
-
-    def reported_pass(self) -> None:
-        for n, sent in enumerate(self.state.sents):
-            if sent.start < self.state.body_offset:
-                continue
-            if n > 0 and self._about_this(n):
-                continue
-            self._by_words_of(sent.start, sent.stop)
-            self._as_says(sent.start, sent.stop)
-            self._says_that(sent.first_token, sent.stop_token)
-            self._trailing(sent.first_token, sent.stop_token)
-
-    def _about_this(self, n: int) -> bool:
-        """ "Об этом сообщил анонимный источник." attributes the previous sentence."""
-        sent = self.state.sents[n]
-        m = re.match(r"(?:Об этом|Это|Об этом же)\s+", sent.text)
-        if not m:
-            return False
-        rng = self._tok_range(sent.start + m.end(), sent.stop)
-        # "Об этом заявил X", and with the subject first: "Об этом он заявил", "Об этом X сообщил".
-        verb = next((i for i in rng[:5] if is_speech(self.tokens[i])), None)
-        if verb is None or any(self.tokens[i].pos in ("VERB", "PUNCT") for i in range(rng[0], verb)):
-            return False
-        end = re.search(r"[,:.;(]|\s(?:со ссылкой|в интервью)\s", self.text[self.tokens[verb].stop : sent.stop])
-        s_stop = self.tokens[verb].stop + (end.start() if end else sent.stop - self.tokens[verb].stop)
-        spk = None
-        if verb > rng[0]:
-            spk = self.speaker(self.tokens[rng[0]].start, self.tokens[verb].start, verb)
-        spk = spk or self.speaker(self.tokens[verb].stop, s_stop, verb)
-        prev = self.state.sents[n - 1]
-        if prev.start < self.state.body_offset or self.text[prev.start : prev.stop].rstrip().endswith(":"):
-            return False
-        if any(prev.start <= d.start < prev.stop for d in self.drafts):
-            self.used_verbs.add(verb)
-            return True  # the previous sentence has its own frame ("X заявил, что ... Об этом он написал")
-        self.used_verbs.add(verb)
-        self.add(prev.start, spk, prev.text, "reported", verb)
-        return True
-
-    def _by_words_of(self, start: int, stop: int) -> None:
-        """По словам X, ... / По мнению экспертов, ..."""
-        sent = self.text[start:stop]
-        for m in REPORTED_LEADS.finditer(sent):
-            if self._inside_quote(start + m.start()):
-                continue
-            comma = sent.find(",", m.end())
-            if comma < 0 or comma - m.end() > 150:
-                continue
-            s_start, s_stop = start + m.end(), start + comma
-            if self._framed(start + comma + 1, stop):
-                continue  # "По их словам, канцлер напомнила, что ...": the inner frame says whose words they are
-            # "По словам Роберта Хэммонда, помощника Тиллерсона, ...": skip the apposition.
-            after = self._tok_range(start + comma + 1, start + comma + 40)
-            first_after = self.tokens[after[0]] if after else None
-            if first_after and first_after.lemma in ROLE_NOUNS | ROLE_MODIFIERS and first_after.case != "Nom":
-                nxt = sent.find(",", comma + 1)
-                if 0 < nxt - comma <= 120:
-                    comma = nxt
-            pron = re.match(r"(?i:по\s+(его|её|ее|их)\s)", m.group(0))
-            spk = self._pronoun(start + m.start(), pron.group(1).lower()) if pron else self.speaker(s_start, s_stop)
-            lead = sent[: m.start()].rstrip(" ,")
-            claim = sent[comma + 1 :] if not lead or len(lead.split()) <= 1 else lead + " " + sent[comma + 1 :]
-            self.add(start + m.start(), spk, claim, "reported")
-
-    def _framed(self, start: int, stop: int) -> bool:
-        """Whether the words from start open with their own speech frame ("канцлер напомнила, что")."""
-        rng = self._tok_range(start, stop)
-        for i in list(rng)[:7]:
-            tok = self.tokens[i]
-            if tok.pos == "PUNCT" and tok.text != "-":
-                return False
-            if is_speech(tok) and i + 2 < len(self.tokens) and self.tokens[i + 1].text in (",", ":"):
-                return self.tokens[i + 1].text == ":" or self.tokens[i + 2].lemma == "что"
-        return False
-
-    def _as_says(self, start: int, stop: int) -> None:
-        """Как утверждает X, ... / ..., как сообщил X, ..."""
-        sent = self.text[start:stop]
-        for m in re.finditer(r"(?i:(?<![\w-])как\s+)", sent):
-            rng = self._tok_range(start + m.end(), start + m.end() + 1)
-            if not rng or self._inside_quote(start + m.start()):
-                continue
-            verb = rng[0]
-            if not is_speech(self.tokens[verb]):
-                continue
-            comma = sent.find(",", m.end())
-            if comma < 0 or comma - m.end() > 150:
-                continue
-            v_stop = self.tokens[verb].stop
-            spk = self.speaker(v_stop, start + comma, verb)
-            self.used_verbs.add(verb)
-            self.add(start + m.start(), spk, sent[comma + 1 :], "reported", verb)
-
-    def _clause_start(self, first: int, verb: int) -> int:
-        i = verb - 1
-        while i >= first:
-            tok = self.tokens[i]
-            if tok.text in (",", ";", ":", "(", "—", "–") or tok.lemma in ("но", "а", "однако"):
-                return i + 1
-            i -= 1
-        return first
-
-    def _says_that(self, first: int, stop: int) -> None:
-        """X заявил, что ... / Эксперты полагают: ..."""
-        for v in range(first, stop):
-            tok = self.tokens[v]
-            gerund = is_speech_gerund(tok)
-            if not (is_speech(tok) or gerund) or v in self.used_verbs or self.in_quote[v]:
-                continue
-            j = v + 1
-            while j < stop and j - v <= 5 and self.tokens[j].text not in (",", ":") and self.tokens[j].pos != "VERB":
-                j += 1
-            if j >= stop - 1:
-                continue
-            sep = self.tokens[j].text
-            if sep == "," and self.tokens[j + 1].lemma != "что":
-                continue
-            if gerund and sep != ",":
-                continue
-            if sep == ":" and self.tokens[j + 1].text in OPENERS:
-                continue
-            if sep not in (",", ":"):
-                continue
-            # "Эстония считает Россию угрозой, что ..." is not speech: a direct object sits in between.
-            between = self.tokens[v + 1 : j]
-            if any(
-                t.pos in ("NOUN", "PROPN")
-                and t.case in ("Acc", "Ins")
-                and (k == 0 or between[k - 1].pos != "ADP")
-                and t.lemma not in STANCE_NOUNS
-                for k, t in enumerate(between)
-            ):
-                continue
-            c_start = self._clause_start(first, v)
-            if c_start >= v:
-                s_start, s_stop = tok.stop, self.tokens[j].start
-            else:
-                s_start, s_stop = self.tokens[c_start].start, tok.start
-            spk = self._subject(v, c_start, j)
-            if gerund and spk is None:
-                continue  # a gerund names no speaker of its own
-            spk = spk or self.speaker(s_start, s_stop, v)
-            if spk is None and c_start < v:
-                spk = self.speaker(tok.stop, self.tokens[j].start, v)
-            if spk is None:
-                spk = self._same_speaker(first, v)
-            claim_from = self.tokens[j + 2].start if sep == "," and j + 2 < stop else self.tokens[j + 1].start
-            claim_stop = self._next_frame(j + 1, stop)
-            self.used_verbs.add(v)
-            self.add(
-                self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[claim_stop - 1].stop], "reported", v
-            )
-
-    def _same_speaker(self, first: int, verb: int) -> Speaker | None:
-        """ "X напомнила, что ..., а также добавила, что ...": a frame joined by "и"/"а" to an earlier
-        frame of the same sentence has that frame's speaker."""
-        back = verb - 1
-        while back > first and self.tokens[back].lemma in ("также", "еще", "ещё", "затем", "потом", "тоже", "не"):
-            back -= 1
-        if back <= first or self.tokens[back].lemma not in ("и", "а", "но"):
-            return None
-        sent_start = self.tokens[first].start
-        earlier = [d for d in self.drafts if sent_start <= d.start < self.tokens[back].start]
-        if not earlier:
-            return None
-        d = max(earlier, key=lambda d: d.start)
-        return d.speaker, d.actor, d.ref
-
-    def _next_frame(self, begin: int, stop: int) -> int:
-        """Where a second speech frame of the same sentence starts ("..., и отметил, что ..."), else stop."""
-        for k in range(begin + 1, stop - 1):
-            tok = self.tokens[k]
-            if not is_speech(tok) or self.in_quote[k] or self.tokens[k + 1].text not in (",", ":"):
-                continue
-            back = k - 1
-            if self.tokens[back].lemma == "не" and back - 1 > begin:
-                back -= 1  # "..., но не сообщил, кому ..."
-            if self.tokens[back].lemma in ("также", "еще", "ещё", "затем", "потом", "тоже") and back - 1 > begin:
-                back -= 1  # "..., а также добавила, что ..."
-            if self.tokens[back].lemma in ("и", "а", "но") and back > begin:
-                return back
-        return stop
-
-    def _trailing(self, first: int, stop: int) -> None:
-        """..., считает Андрес Восман. (attribution after the claim, at the end of the sentence)."""
-        for v in range(first + 3, stop):
-            tok = self.tokens[v]
-            if not is_speech(tok) or v in self.used_verbs or self.in_quote[v]:
-                continue
-            prev = self.tokens[v - 1]
-            if prev.text in DASH and v >= 2:
-                prev = self.tokens[v - 2]
-            if prev.text != ",":
-                continue
-            end = v + 1
-            while end < stop and self.tokens[end].text not in (",", ".", ";", ":", "!", "?", "(", "—"):
-                end += 1
-            spk = self._subject(v, v, stop)
-            if spk is None and end - v > 8:
-                continue
-            spk = spk or self.speaker(tok.stop, self.tokens[end - 1].stop if end > v + 1 else tok.stop, v)
-            if spk is None:
-                continue
-            claim_start = self.tokens[first].start
-            self.used_verbs.add(v)
-            self.add(claim_start, spk, self.text[claim_start : prev.start], "reported", v)
 
     def continuation_pass(self) -> None:
         """A paragraph that is all quote, with no speech verb, right after a speaker's quote continues it.
@@ -456,9 +217,6 @@ class _Finder(SpeakerFinder):
                 if actor is not None:
                     self.resolver.count(actor, qs)
 
-    def _inside_quote(self, pos: int) -> bool:
-        return any(qs < pos < qe for qs, qe in self.quotes)
-
     def result(self) -> list[Claim]:
         seen: set[tuple[str | None, str]] = set()
         out: list[Claim] = []
@@ -481,8 +239,18 @@ class _Finder(SpeakerFinder):
         return out
 
 
+def _common_role_nouns(state: State) -> None:
+    """A role noun the tagger read as a proper name ("Канцлер также заявила" at a sentence start) is a
+    common noun again when NER did not take it into a name: the reference rules look for nouns."""
+    named = {i for m in state.mentions for i in range(m.first, m.stop_token)}
+    for i, tok in enumerate(state.tokens):
+        if tok.pos == "PROPN" and i not in named and tok.lemma in ROLE_NOUNS | OUTLET_NOUNS | BODY_NOUNS:
+            tok.pos = "NOUN"
+
+
 def find_claims(state: State, models: Models) -> None:
     """Fill state.claims from quotes, block quotes and reported speech, in text order."""
+    _common_role_nouns(state)
     finder = _Finder(state, models, state.outlets)
     finder.quotes_pass()
     finder.block_quotes_pass()

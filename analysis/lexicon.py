@@ -60,9 +60,15 @@ SPEECH_VERBS = _words(
     рассчитывать надеяться опасаться бояться подозревать уведомить информировать анонсировать
     объявить объявлять пригрозить грозить пояснять добавить уверять увериться отмечаться
     подчеркиваться подчёркиваться утверждаться указываться уточняться констатироваться заявляться
-    признаваться
+    признаваться заключить заключать парировать напутствовать пошутить шутить воскликнуть восклицать
+    вспомнить вспоминать продолжить продолжать рассуждать передать передавать
+    повторить повторять усмехнуться усмехаться подметить
     """
 )
+
+#: Short adjectives of conviction that frame a statement ("Стубб уверен, что ...", "она убеждена, что"),
+#: by the lemmas the tagger gives them (it reads "уверена" as a form of "уверить").
+STANCE_ADJECTIVES = _words("уверенный уверен уверить убеждённый убежденный убеждён убежден убедить")
 
 #: Impersonal speech verbs: "говорится в заявлении МИД", "отмечается в докладе": the speaker is the
 #: author of the document, named in the genitive or after "от", never the verb's grammatical subject.
@@ -105,6 +111,18 @@ SOURCE_NOUNS = _words(
 
 #: Bodies that speak for a person or an organisation ("пресс-служба президента", "штаб Навального").
 SERVICE_NOUNS = _words("пресс-служба служба штаб офис аппарат канцелярия секретариат пресс-центр окружение")
+
+#: Nouns of a literary work or its parts: a quote framed by them is fiction or verse, not a claim.
+LITERARY_NOUNS = _words(
+    """
+    роман повесть рассказ новелла пьеса поэма стихотворение стих стишок песня песенка куплет припев
+    строка строчка строфа басня сказка притча персонаж героиня сонет баллада романс частушка либретто
+    """
+)
+#: Nouns for the people of a work: what they say is the work's text.
+CHARACTER_NOUNS = _words("персонаж героиня")
+#: Nouns of a joke or a tale told for fun: what its characters "say" is not a statement.
+JOKE_NOUNS = _words("анекдот байка")
 
 #: Words that carry no topic: skipped when sentences are compared for the summary.
 STOP_LEMMAS = _words(

@@ -25,9 +25,11 @@ from analysis.lexicon import (
     SERVICE_NOUNS,
     SOURCE_NOUNS,
     SPEECH_VERBS,
+    STANCE_ADJECTIVES,
 )
 from analysis.model import ClaimKind, SpeakerRef
 from analysis.morph import to_nominative
+from analysis.namesakes import ambiguous_surnames, surname_key
 from analysis.references import DESCRIPTORS, OUTLET_NOUNS, Resolver, head_of
 from analysis.state import Mention, State, Token
 
@@ -66,8 +68,9 @@ _PRONOUNS = {"он", "она", "они"}
 #: Unnamed speakers that are bodies of people: "они", "по их словам" may continue them.
 _COLLECTIVE = frozenset({"власть", "правительство", "администрация", "руководство", "командование", "СМИ"})
 REPORTED_LEADS = re.compile(
-    r"(?i:(?<![\w-])по\s+(?:(?:его|её|ее|их)\s+)?(?:словам|мнению|оценке|оценкам|утверждению|данным|информации|"
-    r"сведениям|прогнозам|заявлению|убеждению|версии)\b)"
+    r"(?i:(?<![\w-])(?:по|согласно)\s+(?:(?:его|её|ее|их)\s+)?(?:словам|мнению|оценке|оценкам|утверждению|данным|"
+    r"информации|сведениям|прогнозам|прогнозу|заявлению|заявлениям|убеждению|версии|сообщению|сообщениям|"
+    r"подсчетам|подсчётам|расчетам|расчётам|заключению|докладу|отчету|отчёту|признанию)\b)"
 )
 #: Verbs of publishing: their organisation subject is an outlet ("пишет РБК").
 _PUBLISHING_VERBS = frozenset(
@@ -108,12 +111,30 @@ def is_speech_gerund(tok: Token) -> bool:
 
 
 def is_speech(tok: Token) -> bool:
-    """A finite speech verb or a short adjective ("уверен"); participles and gerunds attribute nothing."""
+    """A finite speech verb or a short adjective of conviction ("уверен", "убеждена"); participles and
+    gerunds attribute nothing. The tagger lemmatises "уверена" as "уверить" and marks short forms
+    ``Variant=Short`` (older models said ``Brev``), so both are accepted."""
+    if tok.pos == "ADJ" and tok.feats.get("Variant") in ("Short", "Brev"):
+        return tok.lemma in STANCE_ADJECTIVES
     if tok.lemma not in SPEECH_VERBS:
         return False
-    if tok.pos == "VERB":
-        return tok.feats.get("VerbForm", "Fin") == "Fin"
-    return tok.pos == "ADJ" and tok.feats.get("Variant") == "Brev"
+    return tok.pos == "VERB" and tok.feats.get("VerbForm", "Fin") == "Fin"
+
+
+_OUTLET_SHAPE = re.compile(
+    r"\s*(?:«(?P<quoted>[^«»\n]{2,40})»|(?P<domain>[\w-]+\.(?:ru|ру|рф|com|net|org|info|ua|by|kz|lt|lv|ee|de|uk|fr))\b"
+    r"|(?P<latin>[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*){0,3}))"
+)
+
+
+def _shaped_outlet(words: str) -> Speaker | None:
+    """ "передает portnews.lt", "пишет The Baltic Times", "сообщает «Морской вестник»": after a verb of
+    publishing, a title in quotes, a domain or Latin words name an outlet even when NER saw no name."""
+    m = _OUTLET_SHAPE.match(words)
+    if not m:
+        return None
+    name = (m.group("quoted") or m.group("domain") or m.group("latin") or "").strip(" .")
+    return (name, None, "outlet") if len(name) >= 2 else None
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -167,6 +188,8 @@ class SpeakerFinder:
         self.mention_at = {i: m for m in self.mentions for i in range(m.first, m.stop_token)}
         self._verb: int | None = None
         self._places: set[str] | None = None
+        #: Persons a bare surname does not single out (`namesakes`): (shared, merged).
+        self.namesakes = ambiguous_surnames(state)
         #: Unnamed speakers that are many ("эксперты"): what "они" can continue.
         self.plural_speakers: set[str] = set()
 
@@ -193,9 +216,21 @@ class SpeakerFinder:
         return key(m.name) in self.outlets or key(self.state.actors[m.actor].name) in self.outlets
 
     def _speech_verb(self, rng: range) -> int | None:
+        """The first speech verb of the range outside quotes; an infinitive counts after a finite verb
+        ("любил повторять", "стал рассказывать"), the finite verb being only its aspect or habit."""
         for i in rng:
             tok = self.tokens[i]
-            if is_speech(tok) and not self.in_quote[i]:
+            if self.in_quote[i]:
+                continue
+            if is_speech(tok):
+                return i
+            if (
+                tok.lemma in SPEECH_VERBS
+                and tok.feats.get("VerbForm") == "Inf"
+                and i > 0
+                and self.tokens[i - 1].pos == "VERB"
+                and self.tokens[i - 1].feats.get("VerbForm") == "Fin"
+            ):
                 return i
         return None
 
@@ -280,8 +315,10 @@ class SpeakerFinder:
             actor = self.resolver.pronoun(pos, sent, word)
         if actor is None:
             return word, None, "pronoun"
-        self.resolver.count(actor, pos)
         name = self.state.actors[actor].name
+        if actor in self.namesakes[0] | self.namesakes[1]:
+            return name.split()[-1], None, "pronoun"  # father and son, or two people under one name
+        self.resolver.count(actor, pos)
         return name, name, "pronoun"
 
     def _plural(self, pos: int, sent: int) -> Speaker | None:
@@ -328,6 +365,8 @@ class SpeakerFinder:
         name = self.state.actors[m.actor].name
         if self._is_outlet(m):
             return name, None, "outlet"  # the page's own outlet is not one of the article's actors
+        if m.actor in self.namesakes[0] | self.namesakes[1] and m.stop_token - m.first == 1:
+            return name.split()[-1], None, "name"  # "Вертинский" when father and son are both named
         return name, name, "outlet" if self._outlet_phrase(m) or self._media_name(m) else "name"
 
     def _media_name(self, m: Mention) -> bool:
@@ -388,6 +427,11 @@ class SpeakerFinder:
             for t in words[:3]:
                 if t.lemma in _PRONOUNS and t.case in ("Acc", "Gen") and t.text.lower() in ("его", "её", "ее"):
                     return self._pronoun(t.start, t.text.lower())
+            # "цитирует ERR.ee Сепп": after a Latin title the tagger and NER lose the surname.
+            for t in words:
+                person = self._surname_of_person(t)
+                if person is not None:
+                    return person
         others = [m for m in found if not self._is_outlet(m)]
         outlets = [m for m in found if self._is_outlet(m)]
         outlet_tokens = {i for m in outlets for i in range(m.first, m.stop_token)}
@@ -401,7 +445,25 @@ class SpeakerFinder:
         )
         if outlets and not oblique:
             return self._name(outlets[0])
+        if verb is not None and self.tokens[verb].lemma in _PUBLISHING_VERBS:
+            return _shaped_outlet(self.text[start:stop])
         return None
+
+    def _surname_of_person(self, tok: Token) -> Speaker | None:
+        """A capitalised word NER left out that is the surname of exactly one person of the article."""
+        if not tok.text[:1].isupper() or self.index[id(tok)] in self.mention_at or len(tok.text) < 3:
+            return None
+        stem = surname_key(tok.text)
+        found = [
+            i for i, a in enumerate(self.state.actors) if a.kind == "person" and surname_key(a.name.split()[-1]) == stem
+        ]
+        if len(found) != 1:
+            return None
+        name = self.state.actors[found[0]].name
+        if found[0] in self.namesakes[0] | self.namesakes[1]:
+            return name.split()[-1], None, "name"
+        self.resolver.count(found[0], tok.start)
+        return name, name, "name"
 
     def _document_author(self, start: int, stop: int) -> Speaker | None:
         """ "говорится в заявлении министерства", "в комментарии, который получил РБК от департамента"."""
@@ -510,6 +572,8 @@ class SpeakerFinder:
             )
             if holder is None and head_lemma in DESCRIPTORS:
                 holder = self._recent_person(toks[head].start)
+            if holder is not None and holder in self.namesakes[0] | self.namesakes[1]:
+                return self.state.actors[holder].name.split()[-1], None, "role"
             if holder is not None:
                 self.resolver.count(holder, toks[head].start)
                 name = self.state.actors[holder].name

@@ -1,0 +1,100 @@
+"""Outlets named inside the sentence and speakers named by the outlet that quotes them: our own prose.
+
+A shipping note retold from three outlets (a frame set off by commas: ", пишет X,", a trailing
+", передает X." with a domain name, "По сообщению X", "согласно заявлению X"), a mayor's quote cited
+with the person as the object ("— цитирует «Вечерний курьер» главу города"), a short adjective of
+conviction ("уверена, что") and a role noun the tagger reads as a name at a sentence start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analysis import ArticleAnalysis, analyze
+
+
+def _run(pipeline: Any, text: str) -> ArticleAnalysis:
+    res = analyze(text, pipeline=pipeline)
+    assert isinstance(res, ArticleAnalysis), res
+    return res
+
+
+def _claim(res: ArticleAnalysis, fragment: str) -> Any:
+    found = [c for c in res.claims if fragment in c.text]
+    assert found, (fragment, [(c.speaker, c.text) for c in res.claims])
+    return found[0]
+
+
+PORT = """Порт Клайпеды теряет грузы
+
+Грузооборот порта Клайпеда за девять месяцев снизился на восьмую часть. Кроме того, пишет Baltic Shipping, \
+два терминала перешли на сокращённую неделю. Причиной называют падение транзита удобрений, передает \
+portnews.lt.
+
+По сообщению Lloyd's List , оператор контейнерного терминала ищет нового инвестора. Согласно заявлению \
+Министерства транспорта Литвы, дноуглубительные работы завершатся к марту.
+
+Речь о закрытии порта не идёт, отмечает «Морской вестник», однако профсоюзы готовят акцию протеста.
+"""
+
+
+def test_outlets_framed_inside_and_after_the_sentence(pipeline: Any) -> None:
+    res = _run(pipeline, PORT)
+    week = _claim(res, "два терминала перешли на сокращённую неделю")
+    assert week.speaker == "Baltic Shipping" and not week.text.startswith("Кроме того")
+    transit = _claim(res, "падение транзита удобрений")
+    assert transit.speaker == "portnews.lt" and transit.speaker_ref == "outlet"
+    investor = _claim(res, "ищет нового инвестора")
+    assert investor.speaker == "Lloyd's List"
+    dredging = _claim(res, "дноуглубительные работы завершатся")
+    assert dredging.actor is not None and dredging.actor.startswith("Министерство транспорта")
+    closing = _claim(res, "профсоюзы готовят акцию протеста")
+    assert closing.speaker == "Морской вестник" and closing.text.startswith("Речь о закрытии порта")
+
+
+def test_a_frame_between_commas_keeps_a_lead_with_content(pipeline: Any) -> None:
+    text = (
+        "Сенатор Ирма Кальвиньо выступила в Мадриде.\n\n"
+        "Налоговая реформа, заметила сенатор, ударит прежде всего по малому бизнесу. Пенсионная система, "
+        "продолжает Кальвиньо, требует пересмотра уже в этом году."
+    )
+    res = _run(pipeline, "Реформа в Испании\n\n" + text)
+    tax = _claim(res, "ударит прежде всего по малому бизнесу")
+    assert tax.actor == "Ирма Кальвиньо" and tax.text.startswith("Налоговая реформа ударит")
+    pensions = _claim(res, "требует пересмотра")
+    assert pensions.actor == "Ирма Кальвиньо" and "продолжает" not in pensions.text
+
+
+CITED = """Мэр Тарту против закрытия школ
+
+Мэр Тарту Урмас Клаас выступил на заседании городского совета. «Мы не закроем ни одной сельской школы, \
+пока в ней учатся хотя бы десять детей», — цитирует «Вечерний курьер» главу города.
+
+Депутат совета Кадри Сепп с ним не согласна. "Содержать полупустые здания город больше не может", - цитирует \
+ERR.ee Сепп. Сепп уверена, что деньги лучше потратить на школьные автобусы.
+
+Клаас в ответ заметил, что автобусы не решат проблему. Глава города также заявил, что вопрос вынесут на \
+референдум.
+"""
+
+
+def test_the_person_an_outlet_quotes_is_the_speaker(pipeline: Any) -> None:
+    res = _run(pipeline, CITED)
+    schools = _claim(res, "не закроем ни одной сельской школы")
+    assert schools.actor == "Урмас Клаас" and schools.speaker_ref == "role"
+    buildings = _claim(res, "Содержать полупустые здания")
+    assert buildings.actor == "Кадри Сепп"
+    buses = _claim(res, "деньги лучше потратить на школьные автобусы")
+    assert buses.actor == "Кадри Сепп" and buses.kind == "reported"
+    vote = _claim(res, "вынесут на референдум")
+    assert vote.actor == "Урмас Клаас"
+
+
+def test_a_role_noun_opening_a_sentence_is_still_a_role(pipeline: Any) -> None:
+    text = (
+        "Канцлер Австрии Леопольд Майр провёл переговоры в Берлине. Стороны обсудили энергетику.\n\n"
+        "Канцлер также подчеркнул, что Австрия не откажется от нейтралитета."
+    )
+    res = _run(pipeline, "Переговоры в Берлине\n\n" + text)
+    neutral = _claim(res, "не откажется от нейтралитета")
+    assert neutral.actor == "Леопольд Майр" and neutral.speaker_ref == "role"
