@@ -70,6 +70,9 @@ SPEECH_VERBS = _words(
 #: by the lemmas the tagger gives them (it reads "уверена" as a form of "уверить").
 STANCE_ADJECTIVES = _words("уверенный уверен уверить убеждённый убежденный убеждён убежден убедить")
 
+#: Verbs of citing: their object, when they have one, is the speaker ("процитировали её коллеги").
+CITING_VERBS = _words("цитировать процитировать приводить привести")
+
 #: Impersonal speech verbs: "говорится в заявлении МИД", "отмечается в докладе": the speaker is the
 #: author of the document, named in the genitive or after "от", never the verb's grammatical subject.
 IMPERSONAL_VERBS = _words(

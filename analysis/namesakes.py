@@ -62,7 +62,7 @@ def ambiguous_surnames(state: State) -> tuple[set[int], set[int]]:
             continue
         if prev.feats.get("Animacy") != "Anim" or prev.case != tok.case or n - 1 in places:
             continue  # "в Москве Путин": not a given name in front of the surname
-        given = full[actor][0]
-        if _given_key(prev.text) != _given_key(given) and surname_key(prev.text) != surname_key(tok.text):
+        given = {_given_key(word) for word in full[actor][:-1]}
+        if _given_key(prev.text) not in given and surname_key(prev.text) != surname_key(tok.text):
             out.add(actor)
     return shared, out

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from analysis.fiction import LiteraryContext
-from analysis.lexicon import ROLE_MODIFIERS, ROLE_NOUNS, STANCE_NOUNS
+from analysis.lexicon import CITING_VERBS, ROLE_MODIFIERS, ROLE_NOUNS, STANCE_NOUNS
 from analysis.model import ClaimKind, SpeakerRef
 from analysis.speakers import (
     DASH,
@@ -184,7 +184,7 @@ class ReportedSpeech(SpeakerFinder):
             if not (is_speech(tok) or gerund) or v in self.used_verbs or self.in_quote[v]:
                 continue
             j = v + 1
-            while j < stop and j - v <= 5 and self.tokens[j].text not in (",", ":") and self.tokens[j].pos != "VERB":
+            while j < stop and j - v <= 7 and self.tokens[j].text not in (",", ":") and not self._clause_verb(j):
                 j += 1
             if j >= stop - 1:
                 continue
@@ -226,6 +226,11 @@ class ReportedSpeech(SpeakerFinder):
             self.add(
                 self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[claim_stop - 1].stop], "reported", v
             )
+
+    def _clause_verb(self, k: int) -> bool:
+        """A verb that opens another clause; a participle ("на закрытом заседании") only modifies a noun."""
+        tok = self.tokens[k]
+        return tok.pos == "VERB" and tok.feats.get("VerbForm", "Fin") in ("Fin", "Inf", "Conv")
 
     def _same_speaker(self, first: int, verb: int) -> Speaker | None:
         """ "X напомнила, что ..., а также добавила, что ...": a frame joined by "и"/"а" to an earlier
@@ -277,7 +282,8 @@ class ReportedSpeech(SpeakerFinder):
             inserted = self._parenthetical(v, end, stop)
             if not inserted and v - first < 3:
                 continue
-            spk = self._subject(v, v, stop)
+            # "..., процитировали её участники заседания": whom they cite is the speaker, not who cites.
+            spk = None if tok.lemma in CITING_VERBS else self._subject(v, v, stop)
             if spk is None and end - v > 8:
                 continue
             spk = spk or self.speaker(tok.stop, self.tokens[end - 1].stop if end > v + 1 else tok.stop, v)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from analysis.entities import key
 from analysis.lexicon import (
+    CITING_VERBS,
     COMPANY_NOUNS,
     DOCUMENT_NOUNS,
     GOVERNMENT_BODY_NOUNS,
@@ -135,6 +136,19 @@ def _shaped_outlet(words: str) -> Speaker | None:
         return None
     name = (m.group("quoted") or m.group("domain") or m.group("latin") or "").strip(" .")
     return (name, None, "outlet") if len(name) >= 2 else None
+
+
+def _one_of(toks: list[Token]) -> Speaker | None:
+    """ "один из опрошенных Уилсоном молодых людей": one of many, unnamed, kept as the text says it."""
+    words = [t for t in toks if t.pos != "PUNCT"]
+    if len(words) < 3 or words[0].lemma not in ("один", "одна", "многие", "некоторые") or words[1].lemma != "из":
+        return None
+    end = next(
+        (k for k, t in enumerate(words) if k > 1 and t.pos in ("VERB", "AUX") and t.feats.get("VerbForm") != "Part"),
+        len(words),
+    )
+    phrase = " ".join(t.text for t in words[: min(end, 8)])
+    return phrase[:1].lower() + phrase[1:], None, "anonymous"
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -395,11 +409,22 @@ class SpeakerFinder:
         if verb is not None and self.tokens[verb].lemma in IMPERSONAL_VERBS:
             return self._document_author(start, stop)
         found = self._mentions_in(start, stop)
-        persons = [m for m in found if m.kind == "person"]
+        # "опрошенных Уилсоном", "сказал Путину", "о Путине": an agent, addressee or topic, not a speaker.
+        persons = [m for m in found if m.kind == "person" and self.tokens[m.first].case not in ("Dat", "Ins", "Loc")]
         rng = self._tok_range(start, stop)
         toks = [self.tokens[i] for i in rng if i != verb]
+        words = [t for t in toks if t.pos not in ("PUNCT",)]
+        subject_pronoun = next(
+            (t for t in words if t.lemma in _PRONOUNS and t.case == "Nom" and not self.in_quote[self.index[id(t)]]),
+            None,
+        )
+        if persons and not any(self.tokens[m.first].case == "Nom" for m in persons) and _one_of(toks):
+            return _one_of(toks)  # "один из опрошенных Уилсоном экспертов": not Уилсон
         if persons:
             nom = [m for m in persons if self.tokens[m.first].case == "Nom"]
+            if not nom and subject_pronoun is not None:
+                # "что он пишет о музыке пианиста Монка": the pronoun is the subject, the name a genitive.
+                return self._pronoun(subject_pronoun.start, subject_pronoun.text.lower())
             m = (nom or persons)[0]
             head = self.tokens[m.first - 1] if m.first > 0 else None
             dependent = (
@@ -407,32 +432,54 @@ class SpeakerFinder:
                 and head is not None
                 and head.pos == "NOUN"
                 and (head.case == "Nom" or head.lemma in SERVICE_NOUNS)
-                and (head.lemma in ROLE_NOUNS or head.lemma in SOURCE_NOUNS)
+                and (
+                    head.lemma in ROLE_NOUNS
+                    or head.lemma in SOURCE_NOUNS
+                    or (head.case == "Nom" and head.feats.get("Animacy") == "Anim")
+                )
             )
             if not dependent:
                 return self._name(m)
-            # "Представитель Путина подчеркнул", "цитирует пресс-службу Порошенко": the speaker is the
-            # representative or the service, not the person it belongs to.
+            # "Представитель Путина подчеркнул", "цитирует пресс-службу Порошенко", "кузина Пастернака
+            # пишет": the speaker is the representative, the service or the relative, not the person.
             assert head is not None
             parts = [to_nominative(self.vocab, head.text, head.pos, head.feats)]
             parts += [t.text for t in self.tokens[m.first : m.stop_token]]
             phrase = " ".join(parts)
             return phrase[:1].lower() + phrase[1:], None, "role" if head.lemma in ROLE_NOUNS else "anonymous"
-        words = [t for t in toks if t.pos not in ("PUNCT",)]
         for t in words[:2]:
             if t.lemma in _PRONOUNS and t.case == "Nom":
                 return self._pronoun(t.start, t.text.lower())
+        if subject_pronoun is not None and verb is not None and subject_pronoun.head == verb:
+            return self._pronoun(subject_pronoun.start, subject_pronoun.text.lower())  # "Вот что он пишет:"
         if verb is not None and self.tokens[verb].lemma in _PUBLISHING_VERBS:
             # "— приводит его «Росбалт»", "цитирует её агентство": the outlet quotes the person it names.
-            for t in words[:3]:
-                if t.lemma in _PRONOUNS and t.case in ("Acc", "Gen") and t.text.lower() in ("его", "её", "ее"):
+            for n, t in enumerate(words[:3]):
+                if t.text.lower() not in ("его", "её", "ее"):
+                    continue
+                # Right after a verb of citing, "её" is its object even where the tagger reads a
+                # possessive ("процитировали её участники заседания").
+                cited = n == 0 and self.tokens[verb].lemma in CITING_VERBS
+                if cited or (t.lemma in _PRONOUNS and t.case in ("Acc", "Gen")):
                     return self._pronoun(t.start, t.text.lower())
             # "цитирует ERR.ee Сепп": after a Latin title the tagger and NER lose the surname.
             for t in words:
                 person = self._surname_of_person(t)
                 if person is not None:
                     return person
-        others = [m for m in found if not self._is_outlet(m)]
+        places = [m for m in found if m.kind == "location" and self._where(m)]
+        if places and len(places) == len([m for m in found if not self._is_outlet(m)]):
+            # "В Британии отмечают": where it was said, not who said it.
+            m = places[0]
+            where = self.text[self.tokens[m.first - 1].start : m.stop]
+            return where[:1].lower() + where[1:], None, "anonymous"
+        others = [
+            m
+            for m in found
+            if not self._is_outlet(m)
+            and m not in places
+            and not (m.kind == "person" and self.tokens[m.first].case in ("Dat", "Ins", "Loc"))
+        ]
         outlets = [m for m in found if self._is_outlet(m)]
         outlet_tokens = {i for m in outlets for i in range(m.first, m.stop_token)}
         unnamed = self._phrase(toks, outlet_tokens)
@@ -448,6 +495,12 @@ class SpeakerFinder:
         if verb is not None and self.tokens[verb].lemma in _PUBLISHING_VERBS:
             return _shaped_outlet(self.text[start:stop])
         return None
+
+    def _where(self, m: Mention) -> bool:
+        """A place named after "в"/"на" ("в Британии", "на Украине"): a location, not a speaker."""
+        if m.first == 0 or self.tokens[m.first].case not in ("Loc", "Dat", "Acc", None):
+            return False
+        return self.tokens[m.first - 1].lemma in ("в", "во", "на")
 
     def _surname_of_person(self, tok: Token) -> Speaker | None:
         """A capitalised word NER left out that is the surname of exactly one person of the article."""
@@ -503,6 +556,9 @@ class SpeakerFinder:
         """An unnamed source as a nominative noun phrase ("два европейских чиновника")."""
         index = self.index
         head = None
+        one_of = _one_of(toks)
+        if one_of is not None:
+            return one_of
         for n, tok in enumerate(toks):
             if index[id(tok)] in skip or (tok.lemma in _ADDRESSEES and tok.case in ("Dat", "Loc", "Ins", "Acc")):
                 continue
@@ -520,6 +576,14 @@ class SpeakerFinder:
                 break
         if head is None:
             return None
+        if head + 1 < len(toks):
+            nxt = toks[head + 1]
+            named = self.mention_at.get(index[id(nxt)])
+            apposed = nxt.case in (None, toks[head].case) or self.text[nxt.start - 1 : nxt.start] in OPENERS
+            if named is not None and named.kind == "organization" and named.first == index[id(nxt)] and apposed:
+                # "компания Flashpoint Intelligence", "холдинг «Медиа-Мост»": the name speaks; not the
+                # genitive of "глава СПЧ", "сотрудники Смольного".
+                return None
         head_lemma = toks[head].lemma
         singular = toks[head].feats.get("Number") != "Plur"
         if head_lemma in OUTLET_NOUNS and toks[head].case in ("Nom", "Gen") and singular:

@@ -98,3 +98,42 @@ def test_a_role_noun_opening_a_sentence_is_still_a_role(pipeline: Any) -> None:
     res = _run(pipeline, "Переговоры в Берлине\n\n" + text)
     neutral = _claim(res, "не откажется от нейтралитета")
     assert neutral.actor == "Леопольд Майр" and neutral.speaker_ref == "role"
+
+
+CYBER = """Хакеры заявили о взломе базы данных
+
+Группировка опубликовала список адресов сотрудников портовых властей. Компания SecureLine Analytics, \
+которая изучает киберугрозы, сообщила агентству, что утечка выглядит подлинной. В Канаде отмечают, что \
+похожая атака уже была весной.
+
+Министр безопасности Канады Дэниел Огилви 5 мая заявил на закрытом совещании в парламенте, что \
+ответственные будут найдены. Об этом рассказали несколько участников совещания. Базы данных придётся \
+перенести на новые серверы, процитировали его участники совещания.
+
+Как заметил один из опрошенных Огилви экспертов, такие атаки стали обычным делом.
+"""
+
+
+def test_names_places_and_objects_in_the_frame(pipeline: Any) -> None:
+    res = _run(pipeline, CYBER)
+    leak = _claim(res, "утечка выглядит подлинной")
+    assert leak.actor == "SecureLine Analytics"  # "компания X": the company's own name, not "компания"
+    spring = _claim(res, "похожая атака уже была весной")
+    assert spring.actor is None and spring.speaker == "в Канаде"  # where it was said, not who
+    found = _claim(res, "ответственные будут найдены")
+    assert found.actor == "Дэниел Огилви"  # a participle ("закрытом") inside the frame
+    servers = _claim(res, "перенести на новые серверы")
+    assert servers.actor == "Дэниел Огилви" and servers.speaker_ref == "pronoun"  # whom they cite
+    usual = _claim(res, "такие атаки стали обычным делом")
+    assert usual.actor is None and usual.speaker.startswith("один из опрошенных")  # not the agent "Огилви"
+
+
+def test_a_subject_pronoun_beats_a_name_in_the_genitive(pipeline: Any) -> None:
+    text = (
+        "Критик о джазе\n\n"
+        "Рэй Кольер много лет вёл колонку о джазе в вечерней газете. Вот что он пишет о трубаче Луисе Армстронге: "
+        "«Его звук похож на солнечный свет, пробившийся сквозь дым»."
+    )
+    res = _run(pipeline, text)
+    sound = _claim(res, "похож на солнечный свет")
+    assert sound.actor == "Рэй Кольер" and sound.speaker_ref == "pronoun"
