@@ -19,13 +19,23 @@ from natasha.shape import recover_shape
 
 from analysis.merging import merge
 from analysis.model import Actor, ActorKind
-from analysis.name_forms import feminine_surname, keep_indeclinable, keep_yo, key, nominative_surname, word_tokens
+from analysis.name_forms import (
+    feminine_surname,
+    indeclinable_surfaces,
+    keep_indeclinable,
+    keep_surfaces,
+    keep_yo,
+    key,
+    nominative_surname,
+    word_tokens,
+)
 from analysis.span_repair import (
     cyrillic_before,
     drop_leading_noun,
     given_name_before,
     is_junk,
     is_latin,
+    junk_person,
     normalize_org,
     org_pieces,
     org_tail,
@@ -69,6 +79,7 @@ def find_mentions(state: State, models: Models) -> None:
         elif kind == "person" and len(words) == 1:
             surnames.add(words[0].lemma)
 
+    fixed = indeclinable_surfaces([tokens[f:e] for k, f, e in spans if k == "person"], models.morph_vocab)
     mentions: list[Mention] = []
     for kind, first, last in spans:
         span_tokens = trim(tokens[first:last], state.text)
@@ -104,11 +115,11 @@ def find_mentions(state: State, models: Models) -> None:
                     # natasha could not inflect a rare name ("Обамы"); the contextual lemma usually can.
                     name = str(recover_shape(piece[0].lemma, piece[0].text))
                 name = feminine_surname(keep_indeclinable(nominative_surname(name, piece), piece), piece)
-                name = keep_yo(name, piece)
+                name = keep_yo(keep_surfaces(name, piece, fixed), piece)
             name = re.sub(r"\s+", " ", name).strip()
             if kind == "person":
                 name = re.sub(r"^([A-ZА-ЯЁ])\.(?=[A-ZА-ЯЁ][a-zа-яё])", r"\1. ", name)  # "Н.Прянишников"
-            if is_junk(kind, piece, name):
+            if is_junk(kind, piece, name) or (kind == "person" and junk_person(models.morph_vocab, piece)):
                 continue
             start, stop = tokens[p_first].start, tokens[p_stop - 1].stop
             mention = Mention(kind, name, start, stop, p_first, p_stop, piece[0].sent)

@@ -8,6 +8,7 @@ it from the tagger's reading in context and from the word's own shape; they cost
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from analysis.state import Token
 from analysis.textnorm import fold
@@ -80,9 +81,17 @@ def feminine_surname(name: str, piece: list[Token]) -> str:
     surface = words[-1].text.lower()
     if m is None or not re.search(r"(?:ову|еву|ёву|ину|ыну|овой|евой|иной|ыной|ую|ой)$", surface):
         return name  # a foreign woman's "Мартин" stays: only a Russian feminine ending in the text counts
+    return " ".join([*parts[:-1], feminine_form(last)])
+
+
+def feminine_form(surname: str) -> str:
+    """The woman's form of a Russian-style surname ("Павлов" -> "Павлова", "Вертинский" -> "Вертинская");
+    any other surname as it is."""
+    m = _MASCULINE_SURNAME.search(surname)
+    if m is None:
+        return surname
     ending = m.group(0)
-    feminine = last[: -len(ending)] + ("ская" if ending == "ский" else "цкая" if ending == "цкий" else ending + "а")
-    return " ".join([*parts[:-1], feminine])
+    return surname[: -len(ending)] + ("ская" if ending == "ский" else "цкая" if ending == "цкий" else ending + "а")
 
 def keep_indeclinable(name: str, piece: list[Token]) -> str:
     """Surnames in -о and -ых/-их never decline ("Мутко", "Шевченко", "Черных"): keep them as written.
@@ -159,3 +168,53 @@ def nominative_from_surname(name: str, nominative_surnames: list[str]) -> str:
             first = [(undo_ending(p) or p) if p[-1:] in "аяу" else p for p in parts[:-1]]
             return " ".join([*first, surname])
     return name
+
+
+_FIXED_ENDING = re.compile(r"[еиоуэю]$")
+_ADJECTIVAL = re.compile(r"(?:ого|его|ому|ему|ыми|ими|ой|ей)$")
+
+
+def indeclinable_surfaces(spans: list[list[Token]], vocab: Any) -> set[str]:
+    """Words of the article's person spans that do not decline ("Моне", "Рабле", "Рютте", "Гаргантюа").
+
+    natasha "normalises" them by a Russian paradigm they do not have ("Моне" -> "Мон", "Рабле" ->
+    "Рабл"), and one man becomes two actors. A word is taken as it is written when morphology knows it
+    as an indeclinable name (Fixd), or when it is not a dictionary word and the article's own text shows
+    it does not decline: the same spelling in two grammatical cases, a vowel ending a masculine word
+    cannot have in the case the tagger reads ("-е", "-и", "-э" in Gen/Acc/Dat/Ins), or a vowel before a
+    final "-а" ("Гаргантюа": no Russian oblique form ends so).
+    """
+    cases: dict[str, set[str]] = {}
+    masc_oblique: set[str] = set()
+    for tokens in spans:
+        for tok in tokens:
+            text = tok.text
+            if not WORD_RE.search(text) or not text[:1].isupper() or len(text) < 3:
+                continue
+            low = text.lower()
+            cases.setdefault(low, set()).add(tok.case or "")
+            if tok.feats.get("Gender") == "Masc" and low[-1] in "еиэ" and tok.case in ("Gen", "Acc", "Ins", "Dat"):
+                masc_oblique.add(low)
+    out: set[str] = set()
+    for low, seen in cases.items():
+        try:
+            parses = vocab(low)
+            known = bool(vocab.word_is_known(low))
+        except Exception:  # pymorphy raises on some rare paradigms: no evidence either way
+            continue
+        fixd = any("Fixd" in p.tag and ("Surn" in p.tag or "Name" in p.tag) and p.score >= 0.05 for p in parses)
+        shown = (len(seen - {""}) >= 2 and bool(_FIXED_ENDING.search(low)) and not _ADJECTIVAL.search(low)) or (
+            low in masc_oblique)
+        if fixd or (not known and (shown or bool(re.search(r"[аеиоуюя]а$", low)))):
+            out.add(low)
+    return out
+
+
+def keep_surfaces(name: str, piece: list[Token], fixed: set[str]) -> str:
+    """Put back, word for word, the written form of the words that do not decline."""
+    words = [t for t in piece if WORD_RE.search(t.text)]
+    parts = name.split()
+    if not fixed or len(parts) != len(words):
+        return name
+    return " ".join(w.text if w.text.lower() in fixed and w.text[:1].isupper() else p
+                    for w, p in zip(words, parts, strict=True))

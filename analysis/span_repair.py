@@ -37,6 +37,35 @@ def is_junk(kind: ActorKind, tokens: list[Token], name: str) -> bool:
             return True
     return False
 
+_NAME_GRAMMEMES = ("Name", "Surn", "Patr", "Geox", "Orgn")
+
+
+def common_word(vocab: Any, word: str) -> bool:
+    """A dictionary word that morphology never reads as a name, surname, patronymic or place
+    ("История", "Клуб", "Обернувшиеся", "Дополз", "Кто"): capitalised at a sentence start or in a
+    heading, NER takes it for a person or a body."""
+    low = word.lower()
+    try:
+        if not vocab.word_is_known(low):
+            return False
+        return not any(g in p.tag and p.score >= 0.01 for p in vocab(low) for g in _NAME_GRAMMEMES)
+    except Exception:  # pymorphy raises on some rare paradigms: keep the span
+        return False
+
+
+def junk_person(vocab: Any, piece: list[Token]) -> bool:
+    """A one-word "person" that is a common word, or a compound ending in one ("Интернет-порно",
+    "Мураками-бум", "Яндекс-кошелек": the name is the qualifier, the thing is no person)."""
+    words = word_tokens(piece)
+    if len(words) != 1:
+        return False
+    word = words[0].text
+    if "-" in word:
+        tail = word.rsplit("-", 1)[1]
+        return len(tail) >= 3 and tail.islower() and common_word(vocab, tail)
+    return common_word(vocab, word)
+
+
 def trim(tokens: list[Token], text: str) -> list[Token]:
     """Cut a span at a line break and drop edge punctuation and capitalised role nouns.
 
@@ -86,7 +115,8 @@ def split_glued(models: Models, tokens: list[Token], surnames: set[str]) -> list
                     and not_given
                     and has_grammeme(vocab, prev.text, "Surn")
                 )
-                if (both_surnames or case_seam) and not one_name:
+                # A given name seen alone elsewhere ("Александр ... Александр Вертинский") is no seam.
+                if ((both_surnames and (not_given or prev.case != tok.case)) or case_seam) and not one_name:
                     pieces.append([])
         pieces[-1].append(tok)
     return [p for p in pieces if p]
@@ -184,15 +214,30 @@ def drop_leading_noun(models: Models, state: State, piece: list[Token]) -> list[
     if len(words) < 2:
         return piece
     first = words[0]
+    vocab = models.morph_vocab
+    if _descriptor(vocab, first.text) and words[1].text[:1].isupper():
+        # "Брат Пьеро", "Горничная Лизка", "Царь Кащей": a capitalised common noun for a person
+        # (kin, trade, rank) before the name is a descriptor, wherever it stands.
+        return piece[piece.index(first) + 1 :]
     sent = state.sents[first.sent]
     if first.start != sent.start:
         return piece
-    vocab = models.morph_vocab
     if not has_grammeme(vocab, first.text, "inan", min_score=0.3):
         return piece  # the tagger calls it PROPN inside the span; morphology knows an inanimate noun
     if any(has_grammeme(vocab, first.text, g, min_score=0.01) for g in ("Name", "Surn", "Patr", "Geox")):
         return piece
     return piece[piece.index(first) + 1 :]
+
+def _descriptor(vocab: Any, word: str) -> bool:
+    """A dictionary noun for a person (animate) that is never a name: "Брат", "Силач", "Горничная"."""
+    if not common_word(vocab, word):
+        return False
+    try:
+        best = max(vocab(word.lower()), key=lambda p: p.score)
+    except Exception:  # pymorphy raises on some rare paradigms
+        return False
+    return "NOUN" in best.tag and "anim" in best.tag and best.score >= 0.5
+
 
 def given_name_before(tokens: list[Token], first: int, taken: set[int], given: set[str]) -> int:
     """Extend a person span over a given name NER left out ("Юханнеса | Рибера Нурдбю").
