@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from natasha.norm import normalize
 from natasha.shape import recover_shape
 
+from analysis.bodies import find_bodies
 from analysis.merging import merge
 from analysis.model import Actor, ActorKind
 from analysis.name_forms import (
@@ -30,6 +31,7 @@ from analysis.name_forms import (
     word_tokens,
 )
 from analysis.span_repair import (
+    clean_org_name,
     cyrillic_before,
     drop_leading_noun,
     given_name_before,
@@ -65,6 +67,7 @@ def find_mentions(state: State, models: Models) -> None:
             continue
         first, last = token_range(starts, tokens, span.start, span.stop)
         spans.append((kind, first, last))
+    spans = find_bodies(tokens, spans)
     taken = {i for _, first, last in spans for i in range(first, last)}
     given = {key(word_tokens(tokens[f:e])[0].text)
              for k, f, e in spans if k == "person" and len(word_tokens(tokens[f:e])) >= 2}
@@ -104,8 +107,8 @@ def find_mentions(state: State, models: Models) -> None:
             p_first = first + next(i for i, t in enumerate(tokens[first:last]) if t is piece[0])
             p_stop = p_first + len(piece)
             if kind == "organization":
-                name = normalize_org(piece, models.morph_vocab)
-                tail_stop = org_tail(state, p_stop, taken)
+                name = clean_org_name(normalize_org(piece, models.morph_vocab))
+                tail_stop = org_tail(state, p_stop, taken, models.morph_vocab)
                 if tail_stop > p_stop:
                     name += " " + state.text[tokens[p_stop].start : tokens[tail_stop - 1].stop]
                     p_stop = tail_stop

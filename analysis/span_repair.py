@@ -171,11 +171,24 @@ _ADVERBIAL_PO = frozenset(
      "поручение", "окончание", "завершение", "время", "мера", "направление", "сравнение", "версия"}
 )
 
-def org_tail(state: State, stop: int, taken: set[int]) -> int:
-    """Extend an org over "по международным делам" / "при президенте" when NER cut it off."""
+#: Nouns of adverbial "при ..." phrases ("при поддержке", "при участии") that never end a body's name.
+_ADVERBIAL_PRI = frozenset({"поддержка", "участие", "помощь", "содействие", "условие", "наличие", "посредничество"})
+
+
+def org_tail(state: State, stop: int, taken: set[int], vocab: Any) -> int:
+    """Extend an org over "по международным делам" / "при президенте" when NER cut it off.
+
+    Only a body named by a common noun takes such a tail ("Совет по правам человека", "Комитет по
+    обороне"); a proper name does not ("Microsoft по льготной цене", "Госдума по ... вопросу").
+    """
     tokens = state.tokens
     i = stop
     if i >= len(tokens) or tokens[i].text.lower() not in ("по", "при") or i in taken:
+        return stop
+    last = tokens[stop - 1]
+    if last.text.isupper() or not last.text[:1].isalpha() or not common_word(vocab, last.text):
+        return stop
+    if tokens[i].text.lower() == "при" and i + 1 < len(tokens) and tokens[i + 1].lemma in _ADVERBIAL_PRI:
         return stop
     if tokens[i].sent != tokens[stop - 1].sent:
         return stop
@@ -260,3 +273,22 @@ def given_name_before(tokens: list[Token], first: int, taken: set[int], given: s
     ):
         return i
     return first
+
+
+_LEGAL_FORM = re.compile(r"^(?:ОАО|ЗАО|ООО|ПАО|АО|НАО|ОДО|ФГУП|ГУП|МУП|АНО|НКО|ФГБУ|ГБУ|ФГУ|LLC|Ltd|Inc)\s+(?=\S)")
+
+
+def clean_org_name(name: str) -> str:
+    """ "ОАО «НК «Роснефть" -> "НК «Роснефть»": the legal form is no part of the name a reader uses,
+    and NER's span often stops before a closing quote, which is put back."""
+    stripped = _LEGAL_FORM.sub("", name)
+    if stripped != name and stripped[:1] in "«\"":
+        stripped = stripped[1:]  # the legal form's own quote: "ООО "Фрут Сервис", "ОАО «НК «Роснефть"
+    opened = stripped.count("«") - stripped.count("»")
+    if opened > 0:
+        stripped += "»" * opened
+    elif opened < 0 and stripped.endswith("»"):
+        stripped = stripped[:opened]
+    elif stripped.count('"') % 2 == 1:
+        stripped = stripped.replace('"', "")
+    return stripped.strip() or name
