@@ -48,13 +48,14 @@ _NAME = (
     rf"|{_WORD}[ \t]+{_INITIALS}(?=[ \t]*[:(])"  # Путин В.В.
     rf"|{_WORD}(?:[ \t]+{_WORD}){{0,2}}"  # Путин, Владимир Путин
     rf"|{_CAPS}(?:[ \t]+{_CAPS}){{0,2}}"  # ПУТИН, ВЛАДИМИР ПУТИН
+    r"|«[^«»\n]{1,40}»"  # «Деловой вестник»: an outlet asking
 )
 #: A speaker label at the start of a paragraph: a name, an optional role in parentheses, a colon.
 _LABEL = re.compile(rf"[ \t]*(?P<name>{_NAME})(?P<role>[ \t]*\([^()\n]{{1,100}}\))?[ \t]*:[ \t]+(?=\S)")
 #: The interviewer's labels, and the answerer's when the text does not name them.
 _ASKER = re.compile(
     r"[ \t]*(?i:вопрос(?:[ \t]+из[ \t]+зала)?|корр\.|корреспондент|журналист|ведущ(?:ий|ая)|модератор|"
-    r"интервьюер|репортёр|репортер)(?:[ \t]*\([^()\n]{1,100}\))?[ \t]*:[ \t]+(?=\S)"
+    r"интервьюер|репортёр|репортер|реплика|голос[ \t]+из[ \t]+зала)(?:[ \t]*\([^()\n]{1,100}\))?[ \t]*:[ \t]+(?=\S)"
 )
 _ANSWER = re.compile(r"[ \t]*(?i:ответ)[ \t]*:[ \t]+(?=\S)")
 #: Page chrome that looks like a label: it ends a turn and starts none.
@@ -157,8 +158,8 @@ class _Reader:
         lm = _LABEL.match(body)
         if lm:
             who = self._person(a + lm.start("name"), a + lm.end("name"), lm.group("name"))
-            if who is None:
-                return Para(a, a + lm.end(), b, "chrome", question)
+            if who is None:  # not a person: an outlet asking ("«Вестник»: ...?", "РБК: ...?") or chrome
+                return Para(a, a + lm.end(), b, "asker" if question else "chrome", question)
             role = lm.group("role") or ""
             said: Kind = "asker" if _PRESS_ROLE.search(role) else "person"
             return Para(a, a + lm.end(), b, said, question, who[0], who[1])

@@ -166,3 +166,25 @@ def test_interviewee_among_several_is_the_one_the_cue_sentence_frames(pipeline: 
     assert [c.text.split()[0] for c in answers] == ["Здание", "Он"]
     assert {c.actor for c in answers} == {"Сергей Лавровский"}
     _no_questions(res)
+
+
+OUTLET_ASKS = """Рустам Галиев: «Грузовикам нужны свои полосы»
+
+Глава транспортной компании «Севтрансавто» Рустам Галиев ответил на вопросы «Делового вестника».
+
+«Деловой вестник»: Сколько машин компания купила в этом году?
+
+Сорок новых тягачей, почти все отечественные. Старые машины мы продали в регионы.
+
+ДВ: Почему не импортные?
+
+Запчасти к импортным ждать по три месяца, а грузовик не может столько стоять.
+"""
+
+
+def test_an_outlet_label_asks_and_the_unlabelled_answers_are_the_interviewee(pipeline: Any) -> None:
+    res = _run(pipeline, OUTLET_ASKS)
+    answers = [c for c in res.claims if c.speaker_ref == "continuation"]
+    assert [c.text.split()[0] for c in answers] == ["Сорок", "Запчасти"]
+    assert {c.actor for c in answers} == {"Рустам Галиев"}
+    _no_questions(res)
