@@ -132,17 +132,18 @@ def test_bad_input_turns_are_bounded(pipeline: Any) -> None:
     long_turn = "О.Зимин: " + "Мы продолжим ремонт дорог во всех районах области. " * 400 + "\n\nА.Руднева: Согласна.\n"
     pair = "— Вопрос номер {0} к вам?\n\n— Ответ номер {0} такой, и он окончательный.\n\n"
     no_intro = "".join(pair.format(i) for i in range(200))
-    for text, limit in ((lead + many, 60.0), (lead + long_turn, 20.0), (no_intro, 20.0)):
-        began = time.monotonic()
+    results = []
+    # Generous limits (typically 3 s, 1.5 s and 0.3 s): a loaded 2-core machine runs 10-20x slower.
+    for text, limit in ((lead + many, 120.0), (lead + long_turn, 60.0), (no_intro, 60.0)):
+        began = time.perf_counter()
         res = _run(pipeline, text)
-        assert time.monotonic() - began < limit
+        assert time.perf_counter() - began < limit
         names = {a.name for a in res.actors}
         assert all(c.actor is None or c.actor in names for c in res.claims)
         assert all(len(c.text) <= 601 for c in res.claims)
-    res = _run(pipeline, lead + many)
-    assert sum(c.actor == "Олег Зимин" for c in res.claims) >= 250
-    res = _run(pipeline, no_intro)
-    assert not any(c.speaker_ref == "continuation" for c in res.claims)  # no interviewee: nobody
+        results.append(res)
+    assert sum(c.actor == "Олег Зимин" for c in results[0].claims) >= 250
+    assert not any(c.speaker_ref == "continuation" for c in results[2].claims)  # no interviewee: nobody
 
 
 SEVERAL_IN_LEAD = """Министр культуры: «Театрам нужны не дворцы, а труппы»
