@@ -65,7 +65,9 @@ class _Finder(ReportedSpeech):
         verb = self._speech_verb_any(self._tok_range(a_start, a_stop))
         if verb is None:
             return False
+        self.anchor = qs
         spk = self.speaker(a_start, a_stop, verb)
+        self.anchor = None
         self.used_verbs.add(verb)
         ended = inner[m.end(2) : m.end(2) + 1]
         joint = ". " if ended == "." and m.group(1) == "," else m.group(1) + " "
@@ -94,7 +96,10 @@ class _Finder(ReportedSpeech):
         if verb is None:
             return False
         self.used_verbs.add(verb)
-        self.add(qs, self.speaker(a_start, a_stop, verb), inner, "quote", verb)
+        self.anchor = qs  # a role noun after a long quote refers back from where the quote began
+        spk = self.speaker(a_start, a_stop, verb)
+        self.anchor = None
+        self.add(qs, spk, inner, "quote", verb)
         return True
 
     def _attribution_before(self, qs: int, qe: int, inner: str) -> bool:
@@ -240,12 +245,20 @@ class _Finder(ReportedSpeech):
 
 
 def _common_role_nouns(state: State) -> None:
-    """A role noun the tagger read as a proper name ("Канцлер также заявила" at a sentence start) is a
-    common noun again when NER did not take it into a name: the reference rules look for nouns."""
+    """A role noun the tagger read as a proper name ("Канцлер также заявила" at a sentence start) or,
+    for a rare word, as a verb ("исследовательница говорит") is a common noun again when NER did not
+    take it into a name: the reference rules look for nouns. A verb reading has no case; in its
+    dictionary form it is the nominative."""
     named = {i for m in state.mentions for i in range(m.first, m.stop_token)}
+    nouns = ROLE_NOUNS | OUTLET_NOUNS | BODY_NOUNS
     for i, tok in enumerate(state.tokens):
-        if tok.pos == "PROPN" and i not in named and tok.lemma in ROLE_NOUNS | OUTLET_NOUNS | BODY_NOUNS:
+        if i in named or tok.lemma not in nouns:
+            continue
+        if tok.pos == "PROPN":
             tok.pos = "NOUN"
+        elif tok.pos == "VERB" and tok.text.lower() == tok.lemma:
+            tok.pos = "NOUN"
+            tok.feats = {"Case": "Nom", "Number": "Sing", "Animacy": "Anim"}
 
 
 def find_claims(state: State, models: Models) -> None:

@@ -26,6 +26,13 @@ WINDOW = 6
 OUTLET_NOUNS = frozenset(
     {"издание", "газета", "журнал", "агентство", "телеканал", "радиостанция", "портал", "сайт", "таблоид", "сми"}
 )
+#: Descriptors that name a woman: they refer back only to a woman.
+FEMININE_DESCRIPTORS = frozenset(
+    {
+        "исследовательница", "писательница", "журналистка", "активистка", "правозащитница", "спортсменка",
+        "артистка", "актриса", "певица", "поэтесса", "предпринимательница", "депутатка",
+    }
+)
 #: Person nouns that describe rather than name an office: they refer back to the person in focus.
 #: Not "эксперт", "аналитик", "источник": those usually introduce someone new, named later or never.
 DESCRIPTORS = frozenset(
@@ -34,7 +41,7 @@ DESCRIPTORS = frozenset(
         "предприниматель", "правозащитник", "активист", "блогер", "спортсмен", "режиссёр", "режиссер",
         "артист", "писатель", "историк", "профессор",
     }
-)
+) | FEMININE_DESCRIPTORS
 PERSONAL = {"он": ("Masc", "Sing"), "она": ("Fem", "Sing"), "они": (None, "Plur")}
 POSSESSIVE = {"его": ("Masc", "Sing"), "её": ("Fem", "Sing"), "ее": ("Fem", "Sing"), "их": (None, "Plur")}
 
@@ -47,6 +54,8 @@ class Referent:
     sent: int
     actor: int
     salient: bool
+    #: In the nominative: the subject of its clause, not an apposition to an oblique role noun.
+    subject: bool = True
 
 
 def _role_head(role: str | None) -> str:
@@ -150,7 +159,8 @@ class Resolver:
         for m in state.mentions:
             if m.actor < 0 or in_quote[m.first]:
                 continue
-            self.referents.append(Referent(m.start, m.sent, m.actor, _salient(tokens, m)))
+            nominative = tokens[m.first].case in ("Nom", None)
+            self.referents.append(Referent(m.start, m.sent, m.actor, _salient(tokens, m), nominative))
         self._role_referents(in_quote)
         self.referents.sort(key=lambda r: r.pos)
         self.positions = [r.pos for r in self.referents]
@@ -245,36 +255,69 @@ class Resolver:
         return [r for r in sorted(self.referents, key=lambda r: -r.pos) if r.pos < pos and sent - r.sent <= WINDOW]
 
     def role(
-        self, pos: int, sent: int, lemma: str, *, of: str | None = None, fits: Callable[[int], int] | None = None
+        self,
+        pos: int,
+        sent: int,
+        lemma: str,
+        *,
+        of: str | None = None,
+        fits: Callable[[int], int] | None = None,
     ) -> int | None:
         """The person a role noun ("министр", "премьер", "глава государства") at pos refers to, or None.
 
         A descriptor that names no office ("дипломат", "политик", "оппозиционер") matches no role;
-        it refers back to the person the passage is about: accepted only when exactly one person
-        is mentioned in the nearest sentences (no choice, so no guess). An office nobody in the
-        article holds by title ("министр" when the minister was introduced by name alone) refers to
-        the one person of the nearest sentences the text gave no title, when there is exactly one.
+        it refers back to the person the passage is about: accepted when exactly one person is
+        mentioned in the nearest sentences, or exactly one as a subject (a "с врио мэра Собяниным"
+        beside "Навальный подчеркнул" is no rival); a feminine descriptor ("исследовательница") only
+        to a woman. An office nobody in the article holds by title ("министр" when the minister was
+        introduced by name alone) refers to the one person of the nearest sentences the text gave no
+        title, when there is exactly one. A role noun with nobody before it (the lead's "Канцлер
+        считает, что ...") may point forward to the next sentence or two, to a person whose title
+        has that very head ("канцлер Германии Ангела Меркель").
         """
         found = self._by_role(pos, sent, lemma, of=of, fits=fits)
         if found is not None:
             return found
-        near = [r for r in self._before(pos, sent) if sent - r.sent <= 2]
-        people = {r.actor for r in near if self.state.actors[r.actor].kind == "person"}
-        if lemma in DESCRIPTORS and len(people) == 1 and any(r.salient for r in near if r.actor in people):
-            return people.pop()
-        window = self._before(pos, sent)
         actors = self.state.actors
+        near = [r for r in self._before(pos, sent) if sent - r.sent <= 2]
+        if lemma in DESCRIPTORS:
+            fem = lemma in FEMININE_DESCRIPTORS
+            agree = [
+                r
+                for r in near
+                if actors[r.actor].kind == "person" and (not fem or self.genders.get(r.actor) in ("Fem", None))
+            ]
+            people = {r.actor for r in agree}
+            if len(people) == 1 and any(r.salient for r in agree):
+                return people.pop()
+            subjects = {r.actor for r in agree if r.salient and r.subject}
+            if len(subjects) == 1:
+                return subjects.pop()
+        window = self._before(pos, sent)
         untitled = {r.actor for r in window if actors[r.actor].kind == "person" and not actors[r.actor].role}
-        if len(untitled) == 1 and not self._holder_exists(lemma, of):
+        if len(untitled) == 1 and not self.holder_exists(lemma, of):
             actor = untitled.pop()
             if any(r.salient for r in window if r.actor == actor):
                 return actor
         persons = [i for i, a in enumerate(self.state.actors) if a.kind == "person"]
         if len(persons) == 1 and not self.state.actors[persons[0]].role:
             return persons[0]  # the article names one person, with no title: the office is theirs
+        if not any(actors[r.actor].kind == "person" for r in window):
+            return self._ahead(pos, sent, lemma)
         return None
 
-    def _holder_exists(self, lemma: str, of: str | None) -> bool:
+    def _ahead(self, pos: int, sent: int, lemma: str) -> int | None:
+        """The first person of the next two sentences whose title starts with this very noun."""
+        i = bisect.bisect_right(self.positions, pos)
+        for r in self.referents[i:]:
+            if r.sent - sent > 2:
+                break
+            actor = self.state.actors[r.actor]
+            if actor.kind == "person" and self.role_heads.get(r.actor) == lemma:
+                return r.actor
+        return None
+
+    def holder_exists(self, lemma: str, of: str | None) -> bool:
         """Whether some person of the article carries a title this role noun matches."""
         return any(
             a.kind == "person" and role_matches(lemma, a.role, self.role_heads.get(i), of)

@@ -31,6 +31,13 @@ if TYPE_CHECKING:
     from analysis.models import Models
 
 
+#: "С таким заявлением выступил X", "С подобным призывом обратился X": the words just reported are X's.
+_SUCH_WORDS = re.compile(
+    r"(?:С|Со)\s+(?:таким|этим|подобным|соответствующим|этими|такими)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:заявлением|заявлениями|словами|призывом|предупреждением|обращением|утверждением|комментарием)\s+"
+)
+
+
 class ReportedSpeech(SpeakerFinder):
     """Drafts claims; the reported-speech passes."""
 
@@ -89,6 +96,8 @@ class ReportedSpeech(SpeakerFinder):
     def _about_this(self, n: int) -> bool:
         """ "Об этом сообщил анонимный источник." attributes the previous sentence."""
         sent = self.state.sents[n]
+        if self._with_such_words(n):
+            return True
         m = re.match(r"(?:Об этом|Это|Об этом же)\s+", sent.text)
         if not m:
             return False
@@ -111,6 +120,22 @@ class ReportedSpeech(SpeakerFinder):
             return True  # the previous sentence has its own frame ("X заявил, что ... Об этом он написал")
         self.used_verbs.add(verb)
         self.add(prev.start, spk, prev.text, "reported", verb)
+        return True
+
+    def _with_such_words(self, n: int) -> bool:
+        """ "С таким заявлением выступил президент X": the previous sentence is X's statement."""
+        sent = self.state.sents[n]
+        m = _SUCH_WORDS.match(sent.text)
+        prev = self.state.sents[n - 1]
+        if not m or prev.start < self.state.body_offset or "\n\n" in self.text[prev.stop : sent.start + 1]:
+            return False
+        comma = sent.text.find(",", m.end())
+        stop = sent.start + (comma if comma > 0 else len(sent.text))
+        spk = self.speaker(sent.start + m.end(), stop)
+        if spk is None or spk[1] is None:
+            return False
+        if not any(prev.start <= d.start < prev.stop for d in self.drafts):
+            self.add(prev.start, spk, prev.text, "reported")
         return True
 
     def _by_words_of(self, start: int, stop: int) -> None:
@@ -165,7 +190,21 @@ class ReportedSpeech(SpeakerFinder):
             v_stop = self.tokens[verb].stop
             spk = self.speaker(v_stop, start + comma, verb)
             self.used_verbs.add(verb)
+            if self._says_this(start + comma + 1, stop):
+                continue  # "Как передает DW, она заявила это в интервью ...": no content of its own
             self.add(start + m.start(), spk, sent[comma + 1 :], "reported", verb)
+
+    def _says_this(self, start: int, stop: int) -> bool:
+        """Whether the words only report that something was said ("она заявила это в интервью",
+        "он сказал об этом журналистам"): a speech verb with "это" as its object, no clause of its own."""
+        rng = list(self._tok_range(start, stop))
+        for n, k in enumerate(rng[:6]):
+            if not is_speech(self.tokens[k]):
+                continue
+            near = [self.tokens[j].lemma for j in rng[max(0, n - 2) : n + 3] if j != k]
+            if "это" in near and not any(self.tokens[j].lemma in ("что", ":") for j in rng[n + 1 : n + 3]):
+                return True
+        return False
 
     def _clause_start(self, first: int, verb: int) -> int:
         i = verb - 1
@@ -291,6 +330,10 @@ class ReportedSpeech(SpeakerFinder):
                 continue
             claim_start = self.tokens[first].start
             self.used_verbs.add(v)
+            if not inserted and any(k in self.used_verbs for k in range(first, v - 1)):
+                # "..., считает канцлер Меркель, пишут «Ведомости»": the outlet reports a statement
+                # that already has its speaker; it is not the outlet's own claim.
+                continue
             claim = self.text[claim_start : prev.start]
             if inserted:
                 lead = self.tokens[first : v - 1]

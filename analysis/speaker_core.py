@@ -147,7 +147,9 @@ def one_of(toks: list[Token]) -> Speaker | None:
 def find_quotes(text: str) -> list[tuple[int, int]]:
     """Top-level quoted segments [open, close+1), nested quotes staying inside their parent.
 
-    „лапки“ close with “, which also opens English quotes: the stack tells them apart. Quotes never
+    „лапки“ close with “, which also opens English quotes: the stack tells them apart. A straight quote
+    after a space or a colon and before a letter opens a nested quote even inside straight quotes
+    (typewriter text nests `"` in `"`); one after a word closes. Quotes never
     cross a line break here; an unbalanced quote is dropped instead of eating the article.
     """
     out: list[tuple[int, int]] = []
@@ -155,6 +157,11 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     for i, ch in enumerate(text):
         if ch == "\n":
             stack.clear()
+            continue
+        if ch == '"' and stack and i > 0 and (text[i - 1].isspace() or text[i - 1] in "(:«„“—–-") and (
+            i + 1 < len(text) and text[i + 1].isalnum()
+        ):
+            stack.append((i, '"'))  # straight quotes nested in straight quotes: 'сказать: "Здрасте" - так'
             continue
         if stack and ch == stack[-1][1]:
             start, _ = stack.pop()
@@ -199,6 +206,10 @@ class SpeakerCore:
         self._places: set[str] | None = None
         #: Persons a bare surname does not single out (`namesakes`): (shared, merged).
         self.namesakes = ambiguous_surnames(state)
+        #: Where the statement being attributed begins (a quote's opening mark): references in its
+        #: attribution look back from there, not from after the quote's own sentences.
+        self.anchor: int | None = None
+        self._ends: dict[int, int] | None = None
         #: Unnamed speakers that are many ("эксперты"): what "они" can continue.
         self.plural_speakers: set[str] = set()
 
@@ -243,9 +254,16 @@ class SpeakerCore:
         return None
 
     def _recent_person(self, pos: int) -> int | None:
-        """The person who spoke in this or the previous sentence ("..., — ответил оппозиционер")."""
+        """The person who spoke in this or the previous sentence ("..., — ответил оппозиционер"); a
+        quote of several sentences counts from its last one ("«...» — цитирует ТАСС заявление X. Министр
+        отметил, что ..." follows X's words)."""
         sent = self._sent_of(pos)
-        before = [d for d in self.drafts if d.start < pos and d.actor and sent - self._sent_of(d.start) <= 1]
+        ends = self._quote_ends()
+        before = [
+            d
+            for d in self.drafts
+            if d.start < pos and d.actor and sent - self._sent_of(min(ends.get(d.start, d.start), pos)) <= 1
+        ]
         if not before:
             return None
         last = max(before, key=lambda d: d.start)
@@ -253,6 +271,12 @@ class SpeakerCore:
         if index is None or self.state.actors[index].kind != "person":
             return None
         return index
+
+    def _quote_ends(self) -> dict[int, int]:
+        """Where each top-level quote that opens at a position closes."""
+        if self._ends is None:
+            self._ends = {qs: qe - 1 for qs, qe in self.quotes}
+        return self._ends
 
     def _name(self, m: Mention) -> Speaker:
         name = self.state.actors[m.actor].name

@@ -137,15 +137,21 @@ class UnnamedSpeakers(SpeakerCore):
         if head_lemma in ROLE_NOUNS and not plural and (end - begin == 1 or self._qualifies(phrase_toks, head - begin)):
             quals = [(t.lemma, self._is_place(t)) for t in toks[head + 1 : end]]
             quals += [(t.lemma, self._is_place(t)) for t in toks[begin:head]]
+            at = toks[head].start if self.anchor is None else min(self.anchor, toks[head].start)
+            of = head_of(head_lemma, quals)
             holder = self.resolver.role(
                 toks[head].start,
-                toks[head].sent,
+                self._sent_of(at),
                 head_lemma,
-                of=head_of(head_lemma, quals),
+                of=of,
                 fits=lambda actor: self._role_fits(actor, text),
             )
-            if holder is None and head_lemma in DESCRIPTORS:
-                holder = self._recent_person(toks[head].start)
+            if holder is None and (head_lemma in DESCRIPTORS or not self.resolver.holder_exists(head_lemma, of)):
+                # "— отметил министр" right after an untitled person's statement, when nobody in the
+                # article holds that office by title: the person who just spoke.
+                recent = self._recent_person(at)
+                if recent is not None and (head_lemma in DESCRIPTORS or not self.state.actors[recent].role):
+                    holder = recent
             if holder is not None and holder in self.namesakes[0] | self.namesakes[1]:
                 return self.state.actors[holder].name.split()[-1], None, "role"
             if holder is not None:
