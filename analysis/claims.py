@@ -10,15 +10,13 @@ nominative, with no actor: a reader still wants to see them, search must not pre
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from typing import TYPE_CHECKING
 
+from analysis.continuations import ContinuationPasses
 from analysis.lexicon import ROLE_NOUNS
 from analysis.model import Claim
 from analysis.references import OUTLET_NOUNS
-from analysis.reported import ReportedSpeech
 from analysis.speakers import (
     BODY_NOUNS,
     MIN_WORDS,
@@ -34,9 +32,9 @@ if TYPE_CHECKING:
     from analysis.models import Models
 
 
-class _Finder(ReportedSpeech):
-    """The passes that find statements: quotes, block quotes, continuations, interviews (reported
-    speech is `ReportedSpeech`'s)."""
+class _Finder(ContinuationPasses):
+    """The passes that find statements: quotes and block quotes (reported speech is `ReportedSpeech`'s,
+    unnamed sources `UnnamedSources`', frameless continuations `ContinuationPasses`')."""
 
     # ------------------------------------------------------------------ quotes
 
@@ -146,82 +144,6 @@ class _Finder(ReportedSpeech):
             self.used_verbs.add(verb)
             self.add(m.start("next"), spk, nxt, "quote", verb)
 
-    def continuation_pass(self) -> None:
-        """A paragraph that is all quote, with no speech verb, right after a speaker's quote continues it.
-
-        Russian typography opens « at every paragraph of a long quote and closes it only at the end, so
-        the paragraph may have no closing mark. An interviewer's question (a paragraph ending in "?")
-        never continues an answer, and nothing follows across a heading or an unrelated paragraph.
-        """
-        text = self.text
-        paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-        by_start = sorted(self.drafts, key=lambda d: d.start)
-        starts = [d.start for d in by_start]
-        for (p_start, _), (n_start, n_stop) in itertools.pairwise(paras):
-            if n_start < self.state.body_offset:
-                continue
-            body = text[n_start:n_stop].strip()
-            if body[:1] not in OPENERS or body.rstrip(".…").endswith("?"):
-                continue
-            closer = OPENERS[body[0]]
-            end = body.rfind(closer, 1)
-            tail = body[end + 1 :].strip() if end > 0 else ""
-            if tail.strip(".…!?") or body.count(closer) > (1 if closer != body[0] else 2):
-                continue  # something follows the quote (an attribution) or several quotes: not a continuation
-            i = bisect.bisect_left(starts, n_start)
-            if i < len(starts) and starts[i] < n_stop:
-                continue  # already attributed
-            prev = by_start[i - 1] if i > 0 and starts[i - 1] >= p_start else None
-            if prev is None or prev.kind != "quote" or prev.speaker is None:
-                continue
-            inner = body[1:end] if end > 0 else body[1:]
-            draft_count = len(self.drafts)
-            self.add(n_start, (prev.speaker, prev.actor, "continuation"), inner, "quote")
-            if len(self.drafts) > draft_count:
-                by_start.insert(i, self.drafts[-1])
-                starts.insert(i, n_start)
-                if prev.actor:
-                    actor = next((k for k, a in enumerate(self.state.actors) if a.name == prev.actor), None)
-                    if actor is not None:
-                        self.resolver.count(actor, n_start)
-
-    def quote_sentence_pass(self) -> None:
-        """A sentence that is all quote, with no attribution, right after a statement in the same
-        paragraph goes on with that statement ("Меркель подчеркнула, что ... «Quote.»").
-
-        Questions never continue, and nothing continues across a paragraph break here (the
-        paragraph rule above is stricter about that).
-        """
-        text = self.text
-        quote_end = {qs: qe for qs, qe in self.quotes}
-        for qs, qe in self.quotes:
-            if qs < self.state.body_offset:
-                continue
-            inner = text[qs + 1 : qe - 1].strip()
-            if len(inner.split()) < MIN_WORDS or inner.rstrip(" .…»\"”").endswith("?"):
-                continue
-            lead = text[:qs].rstrip(" \t")
-            if not lead or lead[-1] not in ".!?…»\"”":
-                continue  # not the start of a sentence inside a paragraph
-            if not re.match(r"[.!?…]?(?:[ \t]*(?:\n|$)|[ \t]+[А-ЯЁA-Z«\"„“])", text[qe : qe + 4]):
-                continue  # an attribution or more words follow the quote
-            if any(qs <= d.start < qe or inner[:40] in d.text for d in self.drafts):
-                continue
-            sent = self._sent_of(qs)
-            before = [d for d in self.drafts if d.start < qs and "\n" not in text[d.start : qs]]
-            if not before:
-                continue
-            prev = max(before, key=lambda d: d.start)
-            end = quote_end.get(prev.start, prev.start + 1) - 1 if prev.kind == "quote" else prev.start
-            if sent - self._sent_of(end) != 1 or (prev.actor is None and prev.speaker is None):
-                continue
-            count = len(self.drafts)
-            self.add(qs, (prev.speaker, prev.actor, "continuation"), inner, "quote")
-            if len(self.drafts) > count and prev.actor:
-                actor = next((k for k, a in enumerate(self.state.actors) if a.name == prev.actor), None)
-                if actor is not None:
-                    self.resolver.count(actor, qs)
-
     def result(self) -> list[Claim]:
         seen: set[tuple[str | None, str]] = set()
         out: list[Claim] = []
@@ -268,7 +190,8 @@ def find_claims(state: State, models: Models) -> None:
     finder.quotes_pass()
     finder.block_quotes_pass()
     finder.reported_pass()
-    finder.continuation_pass()
+    finder.unnamed_pass()  # data leads and verb-phrase frames with no speech verb (analysis.impersonal)
+    finder.continuation_pass()  # frameless quotes going on with a statement (analysis.continuations)
     finder.quote_sentence_pass()
     read_turns(finder, finder.add)  # transcripts' labelled turns and interview answers (analysis.turns)
     state.claims = finder.result()
