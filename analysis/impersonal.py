@@ -137,6 +137,7 @@ class UnnamedSources(ReportedSpeech):
             return None
         if not _plural_finite(self.tokens[verb]):
             return None
+        self._verb = verb  # what `_name` reads to tell a publishing outlet
         rng = [i for i in self._tok_range(start, stop) if i != verb and not self.in_quote[i]]
         if any(self._names_subject(i) for i in rng):
             return None  # "в компании сотрудники заявили": the subject speaks
@@ -228,8 +229,8 @@ class UnnamedSources(ReportedSpeech):
             document = self._bare_document(clause)
             if document is not None:
                 return document
-            if any(t.pos in ("NOUN", "PROPN") for t in clause):
-                return None  # "сообщается на сайте министерства", "в анекдоте": a source the rules cannot read
+            if any(t.pos in ("NOUN", "PROPN") for t in clause) or tok.lemma == "говориться":
+                return None  # "сообщается на сайте министерства", "как говорится": a source unread, or a saying
             return NO_SOURCE, None, "anonymous"
         if not (is_speech(tok) and _plural_finite(tok)):
             return None
@@ -358,6 +359,8 @@ class UnnamedSources(ReportedSpeech):
             if spk is None and c_start < v:
                 spk = self.speaker(self.tokens[c_start].start, tok.start)
             spk = spk or self.unnamed_speaker(tok.start, v)
+            if spk is not None and spk[1] is None and spk[2] == "pronoun":
+                continue  # "они сошлись во мнении" with nobody to point back to
             claim_stop = self._next_frame(j + 2, stop)
             self.used_verbs.add(v)
             text = self.text[self.tokens[j + 3].start : self.tokens[claim_stop - 1].stop] if j + 3 < stop else ""
