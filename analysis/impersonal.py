@@ -141,14 +141,19 @@ class UnnamedSources(ReportedSpeech):
         rng = [i for i in self._tok_range(start, stop) if i != verb and not self.in_quote[i]]
         if any(self._names_subject(i) for i in rng):
             return None  # "в компании сотрудники заявили": the subject speaks
-        for i in rng:
+        for n, i in enumerate(rng):
             tok = self.tokens[i]
             if tok.pos != "ADP" or tok.lemma not in ("в", "во", "на"):
                 continue
-            phrase = self._pp(i, rng[-1] + 1)
-            if phrase is not None:
-                return phrase
+            if not all(self._filler(self.tokens[k]) for k in rng[:n] if k < i):
+                return None  # "цитируют «Вести» заявление Путина по итогам встреч в Астане": not a source
+            return self._pp(i, rng[-1] + 1)
         return None
+
+    @staticmethod
+    def _filler(tok: Token) -> bool:
+        """Words that may stand between the frame's edge and "в ...": "Однако, в компании", "сообщили РБК в"."""
+        return tok.pos in ("ADV", "PART", "CCONJ", "PUNCT", "SCONJ") or tok.case == "Dat"
 
     def _names_subject(self, i: int) -> bool:
         tok = self.tokens[i]
