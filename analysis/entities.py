@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from natasha.norm import normalize
 from natasha.shape import recover_shape
 
-from analysis.bodies import find_bodies
+from analysis.bodies import find_bodies, find_parts
 from analysis.merging import merge
 from analysis.model import Actor, ActorKind
 from analysis.name_forms import (
@@ -41,6 +41,7 @@ from analysis.span_repair import (
     normalize_org,
     org_pieces,
     org_tail,
+    person_not_place,
     split_glued,
     token_range,
     trim,
@@ -67,7 +68,7 @@ def find_mentions(state: State, models: Models) -> None:
             continue
         first, last = token_range(starts, tokens, span.start, span.stop)
         spans.append((kind, first, last))
-    spans = find_bodies(tokens, spans)
+    spans = find_parts(tokens, find_bodies(tokens, spans))
     taken = {i for _, first, last in spans for i in range(first, last)}
     given = {key(word_tokens(tokens[f:e])[0].text)
              for k, f, e in spans if k == "person" and len(word_tokens(tokens[f:e])) >= 2}
@@ -106,7 +107,9 @@ def find_mentions(state: State, models: Models) -> None:
                 continue
             p_first = first + next(i for i, t in enumerate(tokens[first:last]) if t is piece[0])
             p_stop = p_first + len(piece)
-            if kind == "organization":
+            if kind == "location" and piece[0].text.islower():
+                name = normalize_org(piece, models.morph_vocab)  # "востоке Украины" -> "восток Украины"
+            elif kind == "organization":
                 name = clean_org_name(normalize_org(piece, models.morph_vocab))
                 tail_stop = org_tail(state, p_stop, taken, models.morph_vocab)
                 if tail_stop > p_stop:
@@ -125,7 +128,12 @@ def find_mentions(state: State, models: Models) -> None:
             if is_junk(kind, piece, name) or (kind == "person" and junk_person(models.morph_vocab, piece)):
                 continue
             start, stop = tokens[p_first].start, tokens[p_stop - 1].stop
-            mention = Mention(kind, name, start, stop, p_first, p_stop, piece[0].sent)
+            before = tokens[p_first - 1] if p_first > 0 else None
+            if kind == "location" and person_not_place(models.morph_vocab, piece, name, before):
+                kind_here: ActorKind = "person"
+            else:
+                kind_here = kind
+            mention = Mention(kind_here, name, start, stop, p_first, p_stop, piece[0].sent)
             mention.nominative = all(t.case in (None, "Nom") for t in word_tokens(piece))
             mentions.append(mention)
     state.mentions = mentions

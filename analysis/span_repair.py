@@ -292,3 +292,33 @@ def clean_org_name(name: str) -> str:
     elif stripped.count('"') % 2 == 1:
         stripped = stripped.replace('"', "")
     return stripped.strip() or name
+
+
+_PLACE_NOUNS = frozenset(
+    {"улица", "ул", "проспект", "пр", "площадь", "пл", "переулок", "пер", "бульвар", "шоссе", "набережная",
+     "станция", "метро", "район", "город", "г", "село", "посёлок", "поселок", "деревня", "река", "озеро",
+     "остров", "гора", "мыс", "залив", "порт", "аэропорт", "вокзал", "парк", "сквер"}
+)
+
+
+def person_not_place(vocab: Any, piece: list[Token], name: str, before: Token | None = None) -> bool:
+    """A one-word "place" that is a person's name: NER calls "у Пруста", "по Кафке" places. Taken for a
+    person when the gazetteer knows no such place and morphology knows the word as a surname or given
+    name and never as a place."""
+    words = word_tokens(piece)
+    if len(words) != 1 or not name[:1].isupper() or name.isupper() or "-" in name:
+        return False
+    if before is not None and (before.lemma in _PLACE_NOUNS or before.text.lower().rstrip(".") in _PLACE_NOUNS):
+        return False  # "улица Вернадского", "село Маргарита": a place named after a person
+    from analysis.gazetteer import lookup
+
+    if lookup(name):
+        return False
+    try:
+        parses = vocab(words[0].text.lower())
+    except Exception:  # pymorphy raises on some rare paradigms
+        return False
+    if not vocab.word_is_known(words[0].text.lower()):
+        return False  # a guess from the ending ("Цетинья", "Кэсон") is no evidence
+    named = any(("Surn" in p.tag or "Name" in p.tag) and p.score >= 0.1 for p in parses)
+    return named and not any("Geox" in p.tag and p.score >= 0.01 for p in parses)

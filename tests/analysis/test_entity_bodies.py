@@ -54,3 +54,27 @@ def test_common_noun_body_takes_its_po_tail_a_proper_name_does_not(pipeline: Any
 )
 def test_org_names_lose_the_legal_form_and_keep_whole_quotes(raw: str, clean: str) -> None:
     assert clean_org_name(raw) == clean
+
+
+def test_place_named_as_the_article_writes_it(pipeline: Any) -> None:
+    result = analyze("Власти страны ответили на санкции. В РФ готовят новый закон о связи.", pipeline=pipeline)
+    assert isinstance(result, ArticleAnalysis)
+    (place,) = [a for a in result.actors if a.kind == "location"]
+    # Only "РФ" in the text: the actor is "РФ", and the table's "Россия" stays an alias for the library.
+    assert place.name == "РФ" and "Россия" in place.aliases
+    both = analyze("Россия и РФ: в России и РФ готовят закон.", pipeline=pipeline)
+    assert isinstance(both, ArticleAnalysis)
+    assert [a.name for a in both.actors if a.kind == "location"] == ["Россия"]
+
+
+def test_part_of_a_place_is_a_place(pipeline: Any) -> None:
+    places = _places("Бои на востоке Украины продолжаются, а в центре Парижа прошла акция.", pipeline)
+    assert {"восток Украины", "центр Парижа", "Украина", "Париж"} <= set(places)
+
+
+def test_a_writer_ner_calls_a_place_is_a_person(pipeline: Any) -> None:
+    result = analyze("Роман написан в духе Пруста. На улице Вернадского открыли кафе.", pipeline=pipeline)
+    assert isinstance(result, ArticleAnalysis)
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("Пруст") == "person"
+    assert kinds.get("Вернадского", "location") == "location"
