@@ -11,6 +11,7 @@ the nominative) and :mod:`analysis.merging` (mentions into actors).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from natasha.shape import recover_shape
 from analysis.bodies import find_bodies, find_parts
 from analysis.merging import merge
 from analysis.model import Actor, ActorKind
+from analysis.morph import has_grammeme
 from analysis.name_forms import (
     feminine_surname,
     indeclinable_surfaces,
@@ -27,7 +29,9 @@ from analysis.name_forms import (
     keep_surfaces,
     keep_yo,
     key,
+    nominative_known_names,
     nominative_surname,
+    singular_surname,
     word_tokens,
 )
 from analysis.span_repair import (
@@ -121,6 +125,8 @@ def find_mentions(state: State, models: Models) -> None:
                     # natasha could not inflect a rare name ("Обамы"); the contextual lemma usually can.
                     name = str(recover_shape(piece[0].lemma, piece[0].text))
                 name = feminine_surname(keep_indeclinable(nominative_surname(name, piece), piece), piece)
+                if kind == "person":
+                    name = nominative_known_names(name, piece, models.morph_vocab)
                 name = keep_yo(keep_surfaces(name, piece, fixed), piece)
             name = re.sub(r"\s+", " ", name).strip()
             if kind == "person":
@@ -128,7 +134,10 @@ def find_mentions(state: State, models: Models) -> None:
             if is_junk(kind, piece, name) or (kind == "person" and junk_person(models.morph_vocab, piece)):
                 continue
             start, stop = tokens[p_first].start, tokens[p_stop - 1].stop
-            before = tokens[p_first - 1] if p_first > 0 else None
+            back = p_first - 1
+            if back > 0 and tokens[back].text == ".":
+                back -= 1  # "пр. Вернадского"
+            before = tokens[back] if back >= 0 else None
             if kind == "location" and person_not_place(models.morph_vocab, piece, name, before):
                 kind_here: ActorKind = "person"
             else:
@@ -136,7 +145,28 @@ def find_mentions(state: State, models: Models) -> None:
             mention = Mention(kind_here, name, start, stop, p_first, p_stop, piece[0].sent)
             mention.nominative = all(t.case in (None, "Nom") for t in word_tokens(piece))
             mentions.append(mention)
-    state.mentions = mentions
+    state.mentions = _shared_surnames(mentions, state, models)
+
+
+def _shared_surnames(mentions: list[Mention], state: State, models: Models) -> list[Mention]:
+    """ "Аркадия и Бориса Ротенбергов": NER finds "Аркадия" and "Бориса Ротенбергов", two people
+    sharing one plural surname. Each gets the surname in the singular."""
+    tokens = state.tokens
+    for a, b in itertools.pairwise(mentions):
+        if a.kind != "person" or b.kind != "person" or len(a.name.split()) != 1 or len(b.name.split()) != 2:
+            continue
+        if state.text[a.stop : b.start].strip() != "и":
+            continue
+        last = tokens[b.stop_token - 1]
+        plural = last.feats.get("Number") == "Plur" or (
+            b.name.endswith(("ы", "и")) and last.text.lower().endswith(("ов", "ев", "ых", "их", "ы", "и", "ам", "ами"))
+        )
+        if not plural or not has_grammeme(models.morph_vocab, a.name, "Name"):
+            continue
+        surname = singular_surname(b.name.split()[1])
+        a.name = f"{a.name} {surname}"
+        b.name = f"{b.name.split()[0]} {surname}"
+    return mentions
 
 #: More actors than this in one article are noise for a reader (and for storage).
 MAX_ACTORS = 100

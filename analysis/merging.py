@@ -231,6 +231,11 @@ def merge(state: State, models: Models) -> None:
             continue
         width = max(len(n.split()) for n in forms[idx]) if forms[idx] else 1
         pool = [n for n in forms[idx] if (len(n.split()) >= 2) == (width >= 2)]
+        if width == 1:
+            # "Бетховена" beside "Бетховен": a one-word form that is another plus a case ending is that
+            # other one declined (the tagger called it nominative by mistake).
+            pool = [n for n in pool if not any(n != o and n.startswith(o) and n[len(o):] in ("а", "у", "ом", "е")
+                                               for o in pool)] or pool
         if pool:
             actor.name = max(
                 pool,

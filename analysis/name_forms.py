@@ -218,3 +218,66 @@ def keep_surfaces(name: str, piece: list[Token], fixed: set[str]) -> str:
         return name
     return " ".join(w.text if w.text.lower() in fixed and w.text[:1].isupper() else p
                     for w, p in zip(words, parts, strict=True))
+
+
+def nominative_known_names(name: str, piece: list[Token], vocab: Any) -> str:
+    """Words natasha left in an oblique case ("Марьи Арцыбушевой", "Изы Кремер", "Андрея Лугового")
+    put in the nominative when morphology knows them as a given name, a surname or a patronymic in the
+    case the tagger reads; other words (a foreign surname morphology does not know) stay as they are."""
+    from analysis.morph import to_nominative
+
+    words = [t for t in piece if WORD_RE.search(t.text)]
+    parts = name.split()
+    if len(parts) != len(words):
+        return name
+    out = []
+    woman = any(w.feats.get("Gender") == "Fem" for w in words)
+    for n, (word, part) in enumerate(zip(words, parts, strict=True)):
+        low = word.text.lower()
+        if word.case in (None, "Nom") or not word.text[:1].isupper():
+            out.append(part)
+            continue
+        if n == len(words) - 1 and n > 0 and woman:
+            # A woman's Russian-style surname in an oblique case: "Мелкумовой" -> "Мелкумова".
+            m = re.search(r"(?:(?<=[оеё]в|[иы]н)(?:ой|у)|(?<=[сц]к)(?:ой|ую))$", low)
+            if m is not None:
+                stem = word.text[: m.start()]
+                out.append(stem + ("ая" if stem.lower().endswith(("ск", "цк")) else "а"))
+                continue
+        if n == len(words) - 1 and n > 0 and word.feats.get("Gender") == "Masc" and low.endswith(("ого", "его")):
+            adjective = to_nominative(vocab, word.text, "ADJ", {**word.feats, "Case": word.case})
+            if key(adjective) != key(word.text):
+                out.append(adjective)  # "Лугового" -> "Луговой"
+                continue
+        if key(part) != key(word.text):
+            out.append(part)  # natasha did change the word: its form stands
+            continue
+        case = {"Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}.get(word.case)
+        try:
+            known = any(
+                case in p.tag and any(g in p.tag for g in ("Name", "Surn", "Patr")) and p.score >= 0.1
+                for p in vocab(word.text.lower())
+            )
+        except Exception:  # pymorphy raises on some rare paradigms
+            known = False
+        if not known:
+            out.append(part)
+            continue
+        fixed = to_nominative(vocab, word.text, "NOUN", {k: v for k, v in word.feats.items() if k != "Animacy"})
+        out.append(fixed if fixed[:1].isupper() else part)
+    return " ".join(out)
+
+
+_PLURAL_SURNAME = re.compile(r"(?:ыми|ами|ых|ым|ов|ев|ам|ах|ы|и)$")
+
+
+def singular_surname(word: str) -> str:
+    """ "Ротенбергов"/"Ротенберги" -> "Ротенберг", "Ивановых" -> "Иванов": the one person's surname in
+    a plural that names two ("Аркадий и Борис Ротенберги")."""
+    adjectival = re.search(r"(?<=[сц]к)(?:ие|их|им|ими)$", word.lower())
+    if adjectival is not None:
+        return word[: adjectival.start()] + "ий"  # "Стругацкие" -> "Стругацкий"
+    m = _PLURAL_SURNAME.search(word.lower())
+    if m is None or len(word) - len(m.group(0)) < 3:
+        return word
+    return word[: len(word) - len(m.group(0))]

@@ -96,3 +96,26 @@ def test_common_words_are_not_people(pipeline: Any, word: str, junk: bool) -> No
     from analysis.span_repair import junk_person
 
     assert junk_person(pipeline.morph_vocab, [_token(word)]) is junk
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Повесть написали Аркадий и Борис Стругацкие.", [("Аркадий Стругацкий", 1), ("Борис Стругацкий", 1)]),
+        ("Совладельцами стали Аркадия и Бориса Ротенбергов.", [("Аркадий Ротенберг", 1), ("Борис Ротенберг", 1)]),
+    ],
+)
+def test_two_given_names_share_one_plural_surname(pipeline: Any, text: str, expected: Any) -> None:
+    assert _people(text, pipeline) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Депутаты пригласили Андрея Лугового на заседание.", "Андрей Луговой"),
+        ("По словам Аси Мелкумовой, встреча прошла спокойно.", "Ася Мелкумова"),
+        ("Мы видели Елену Ямпольскую на премьере.", "Елена Ямпольская"),
+    ],
+)
+def test_oblique_names_natasha_left_are_put_in_the_nominative(pipeline: Any, text: str, name: str) -> None:
+    assert [n for n, _ in _people(text, pipeline)] == [name]
