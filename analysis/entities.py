@@ -72,7 +72,7 @@ def find_mentions(state: State, models: Models) -> None:
             continue
         first, last = token_range(starts, tokens, span.start, span.stop)
         spans.append((kind, first, last))
-    spans = find_parts(tokens, find_bodies(tokens, spans))
+    spans = find_parts(tokens, find_bodies(tokens, _join_patronymics(state, models, spans)))
     taken = {i for _, first, last in spans for i in range(first, last)}
     given = {key(word_tokens(tokens[f:e])[0].text)
              for k, f, e in spans if k == "person" and len(word_tokens(tokens[f:e])) >= 2}
@@ -146,6 +146,30 @@ def find_mentions(state: State, models: Models) -> None:
             mention.nominative = all(t.case in (None, "Nom") for t in word_tokens(piece))
             mentions.append(mention)
     state.mentions = _shared_surnames(mentions, state, models)
+
+
+def _join_patronymics(
+    state: State, models: Models, spans: list[tuple[ActorKind, int, int]]
+) -> list[tuple[ActorKind, int, int]]:
+    """ "Фёдора | Ивановича Шаляпина": NER cuts a given name off the patronymic and surname that follow it.
+    A one-word given name right before a person span that opens with a patronymic in the same case is
+    one name."""
+    from analysis.merging import is_patronymic
+
+    tokens = state.tokens
+    out: list[tuple[ActorKind, int, int]] = []
+    for span in spans:
+        kind, first, last = span
+        if out and kind == "person" and out[-1][0] == "person":
+            _, p_first, p_last = out[-1]
+            given, patr = tokens[p_last - 1], tokens[first]
+            if (p_last == first and p_last - p_first == 1 and state.text[given.stop : patr.start] == " "
+                    and is_patronymic(patr.text) and given.case == patr.case
+                    and has_grammeme(models.morph_vocab, given.text, "Name")):
+                out[-1] = ("person", p_first, last)
+                continue
+        out.append(span)
+    return out
 
 
 def _shared_surnames(mentions: list[Mention], state: State, models: Models) -> list[Mention]:

@@ -64,11 +64,12 @@ def same_given(a: str, b: str) -> bool:
 
 
 _INITIALS = re.compile(r"^(?:[A-ZА-ЯЁ]\.?)+$")
-_PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|инична)$")
+_PATRONYMIC = re.compile(r"(?:(?:ович|евич|ьич)(?:а|у|ем|е)?|(?:овн|евн|ичн)(?:а|ы|е|у|ой))$")
 
 
 def is_patronymic(word: str) -> bool:
-    """ "Николаевич", "Ивановна": the shape of a Russian patronymic (long enough not to be a surname stem)."""
+    """ "Николаевич", "Ивановна", "Ивановича": the shape of a Russian patronymic in any case (long enough
+    not to be a surname stem)."""
     return len(word) >= 6 and word[:1].isupper() and bool(_PATRONYMIC.search(word.lower()))
 
 

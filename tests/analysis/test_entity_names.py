@@ -119,3 +119,8 @@ def test_two_given_names_share_one_plural_surname(pipeline: Any, text: str, expe
 )
 def test_oblique_names_natasha_left_are_put_in_the_nominative(pipeline: Any, text: str, name: str) -> None:
     assert [n for n, _ in _people(text, pipeline)] == [name]
+
+
+def test_given_name_cut_off_its_patronymic_and_surname_is_one_name(pipeline: Any) -> None:
+    text = "На сцену вышел знаменитый бас — в лице Фёдора Ивановича Шаляпина публика узнала гения."
+    assert [n for n, _ in _people(text, pipeline)] == ["Фёдор Иванович Шаляпин"]
