@@ -4,8 +4,13 @@ Why document level: Dossier files actors per article, so what matters is whether
 a document shows up once under a usable name, not token offsets. Gold entities come from layer 3
 (.coref: one chain per entity with normalised name parts) typed by their layer-2 objects (.objects).
 A predicted entity matches a gold one when its normalised name equals one of the gold names (for
-persons: "first last", the last name, or a lone first name / nickname). Matching is one-to-one, so
-unmerged duplicates ("Тиллерсон", "Рекс Тиллерсон") cost precision, as they would cost a reader.
+persons: "first last" with a second given name or surname if the gold has one, "first patronymic
+last", the last name, or a lone first name / nickname, or "first patronymic" when the gold knows no
+surname). Matching is one-to-one, so unmerged duplicates ("Тиллерсон", "Рекс Тиллерсон") cost
+precision, as they would cost a reader. As in factRuEval's own scorer, an entity the text names only
+by an adjective ("российского" for Россия) is not counted, and LocOrg (a country or city acting as a
+government) is a location. The outlet an article is retold from is reported by ``analyze`` as its
+source, not as an actor; it counts as a found organisation when the text names it.
 
     .venv/bin/python eval/ner_factrueval.py [--corpus DIR] [--limit N] [--books FILE | --exclude FILE]
                                             [--verbose] [--ours-only]
