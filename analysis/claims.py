@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from analysis.continuations import ContinuationPasses
-from analysis.lexicon import ROLE_NOUNS
+from analysis.lexicon import KIN_NOUNS, ROLE_NOUNS
 from analysis.model import Claim
 from analysis.references import OUTLET_NOUNS
 from analysis.speakers import (
@@ -172,7 +172,7 @@ def _common_role_nouns(state: State) -> None:
     take it into a name: the reference rules look for nouns. A verb reading has no case; in its
     dictionary form it is the nominative."""
     named = {i for m in state.mentions for i in range(m.first, m.stop_token)}
-    nouns = ROLE_NOUNS | OUTLET_NOUNS | BODY_NOUNS
+    nouns = ROLE_NOUNS | OUTLET_NOUNS | BODY_NOUNS | KIN_NOUNS
     for i, tok in enumerate(state.tokens):
         if i in named or tok.lemma not in nouns:
             continue

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from analysis.fiction import LiteraryContext
 from analysis.lexicon import CITING_VERBS, ROLE_MODIFIERS, ROLE_NOUNS, STANCE_NOUNS
 from analysis.model import ClaimKind, SpeakerRef
+from analysis.speaker_core import ADDRESSEES
 from analysis.speakers import (
     DASH,
     MAX_CHARS,
@@ -243,6 +244,7 @@ class ReportedSpeech(SpeakerFinder):
                 and t.case in ("Acc", "Ins")
                 and (k == 0 or between[k - 1].pos != "ADP")
                 and t.lemma not in STANCE_NOUNS
+                and t.lemma.lower() not in ADDRESSEES  # "заявлял СМИ, что": told to, not a direct object
                 for k, t in enumerate(between)
             ):
                 continue

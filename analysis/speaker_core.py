@@ -57,6 +57,9 @@ ADDRESSEES = {
     "беседа",
     "пресс-конференция",
     "брифинг",
+    "сми",
+    "пресса",
+    "журналисты",
 }
 PRONOUNS = {"он", "она", "они"}
 #: Unnamed speakers that are bodies of people: "они", "по их словам" may continue them.

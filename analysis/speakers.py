@@ -9,7 +9,15 @@ build on it with the passes that find the statements. The shared shapes are re-e
 
 from __future__ import annotations
 
-from analysis.lexicon import CITING_VERBS, IMPERSONAL_VERBS, ROLE_MODIFIERS, ROLE_NOUNS, SERVICE_NOUNS, SOURCE_NOUNS
+from analysis.lexicon import (
+    CITING_VERBS,
+    IMPERSONAL_VERBS,
+    KIN_NOUNS,
+    ROLE_MODIFIERS,
+    ROLE_NOUNS,
+    SERVICE_NOUNS,
+    SOURCE_NOUNS,
+)
 from analysis.morph import to_nominative
 from analysis.namesakes import surname_key
 from analysis.speaker_core import (
@@ -198,10 +206,16 @@ class SpeakerFinder(UnnamedSpeakers):
                 and (
                     head.lemma in ROLE_NOUNS
                     or head.lemma in SOURCE_NOUNS
+                    or head.lemma in KIN_NOUNS
                     or (head.case == "Nom" and head.feats.get("Animacy") == "Anim")
                 )
             )
-            if not dependent:
+            # "Отец Лехтинена сказал" with the surname misread as a nominative apposition: a bare
+            # surname in an oblique form after a relative is whose relative, not who speaks.
+            surname = self.state.actors[m.actor].name.split()[-1]
+            inflected = m.stop_token - m.first == 1 and self.text[m.start : m.stop] != surname
+            kin = head is not None and head.lemma in KIN_NOUNS and head.case == "Nom" and inflected
+            if not (dependent or kin):
                 return self._name(m)
             # "Представитель Путина подчеркнул", "цитирует пресс-службу Порошенко", "кузина Пастернака
             # пишет": the speaker is the representative, the service or the relative, not the person.

@@ -137,3 +137,19 @@ def test_a_subject_pronoun_beats_a_name_in_the_genitive(pipeline: Any) -> None:
     res = _run(pipeline, text)
     sound = _claim(res, "похож на солнечный свет")
     assert sound.actor == "Рэй Кольер" and sound.speaker_ref == "pronoun"
+
+
+def test_addressees_between_verb_and_chto_and_relatives_who_speak(pipeline: Any) -> None:
+    text = (
+        "Производитель телефонов теряет рынок\n\n"
+        "Глава компании Nordtel Ари Лехтинен заявлял прессе, что падение продаж связано с нехваткой чипов. "
+        "Замминистра связи Ирина Колосова высказывала опасения, что к осени закроется треть салонов связи.\n\n"
+        "Отец Лехтинена сказал, что сын работает без выходных."
+    )
+    res = _run(pipeline, text)
+    chips = _claim(res, "падение продаж связано с нехваткой чипов")
+    assert chips.actor == "Ари Лехтинен"  # "прессе": told to, not a direct object
+    shops = _claim(res, "закроется треть салонов связи")
+    assert shops.actor == "Ирина Колосова"
+    son = _claim(res, "сын работает без выходных")
+    assert son.actor is None and son.speaker is not None and son.speaker.startswith("отец")
