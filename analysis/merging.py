@@ -212,15 +212,6 @@ def merge(state: State, models: Models) -> None:
             by_key[slot] = place
         attach(place, m, m.name)
 
-    for idx, actor in enumerate(actors):
-        if actor.kind != "person" and forms[idx] and all(key(f) != key(actor.name) for f in forms[idx]):
-            # The article never writes the table's name ("РФ" only, never "Россия"): the actor is named
-            # as the article names it, and the table's name stays an alias, so the library still files
-            # it with the country.
-            canonical = actor.name
-            actor.name = max(forms[idx], key=lambda f: (forms[idx][f], -actor.variants.index(f)))
-            actor.variants.append(canonical)
-
     for m in state.mentions:
         if m.alias and m.actor >= 0 and m.alias not in actors[m.actor].variants:
             actors[m.actor].variants.append(m.alias)

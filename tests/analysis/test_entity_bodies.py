@@ -56,12 +56,13 @@ def test_org_names_lose_the_legal_form_and_keep_whole_quotes(raw: str, clean: st
     assert clean_org_name(raw) == clean
 
 
-def test_place_named_as_the_article_writes_it(pipeline: Any) -> None:
+def test_a_place_keeps_its_library_name_however_the_article_writes_it(pipeline: Any) -> None:
     result = analyze("Власти страны ответили на санкции. В РФ готовят новый закон о связи.", pipeline=pipeline)
     assert isinstance(result, ArticleAnalysis)
     (place,) = [a for a in result.actors if a.kind == "location"]
-    # Only "РФ" in the text: the actor is "РФ", and the table's "Россия" stays an alias for the library.
-    assert place.name == "РФ" and "Россия" in place.aliases
+    # Only "РФ" in the text: the card and the library still say "Россия" (one name across articles),
+    # and the article's own "РФ" stays an alias.
+    assert place.name == "Россия" and "РФ" in place.aliases
     both = analyze("Россия и РФ: в России и РФ готовят закон.", pipeline=pipeline)
     assert isinstance(both, ArticleAnalysis)
     assert [a.name for a in both.actors if a.kind == "location"] == ["Россия"]
