@@ -17,7 +17,7 @@ source, not as an actor; it counts as a found organisation when the text names i
 
 ``--books FILE`` scores only the books listed in FILE (one name a line, ``book_3543`` or
 ``book_3543.txt``), ``--exclude FILE`` all but those: that is how a held-out subset stays held out
-(``--exclude /work/ann/test3_books.txt`` while developing, ``--books`` for its aggregate at the end).
+(``--exclude eval/gold/test3_books.txt`` while developing, ``--books`` for its aggregate at the end).
 ``--verbose`` prints, per document, each gold entity ours missed and each name ours output that
 matches no gold entity (``wrong type`` when it names a gold entity of another type).
 """
