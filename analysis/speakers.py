@@ -98,7 +98,8 @@ class SpeakerFinder(UnnamedSpeakers):
 
     def _inserted(self, hi: int, verb: int) -> bool:
         """ "Гуцу, который консультирует ассоциацию, заявил": only a relative clause, a participle
-        phrase or an apposition between commas separates the subject from its verb."""
+        phrase, an apposition or a short verbless parenthetical ("в свою очередь") between commas
+        separates the subject from its verb."""
         between = self.tokens[hi + 1 : verb]
         if len(between) < 3 or between[0].text != "," or between[-1].text != ",":
             return False
@@ -111,6 +112,8 @@ class SpeakerFinder(UnnamedSpeakers):
             or first.feats.get("VerbForm") in ("Part", "Conv")
             or first.lemma in ROLE_NOUNS
             or first.lemma in ROLE_MODIFIERS
+            # "Мэр города, в свою очередь, отметил": a short parenthetical with no verb of its own
+            or (len(inner) <= 4 and not any(t.pos in ("VERB", "AUX") or t.pos == "PROPN" for t in inner))
         )
 
     def _antecedent(self, verb: int) -> Speaker | None:

@@ -107,3 +107,17 @@ def test_with_such_words_and_nested_straight_quotes(pipeline: Any) -> None:
     assert not any(c.speaker == "TASR" for c in res.claims)
     said = _claim(res, "так не бывает")
     assert said.actor == "Марек Грушка" and said.text.startswith("Мы не можем сказать")
+
+
+def test_a_short_parenthetical_between_subject_and_verb(pipeline: Any) -> None:
+    text = (
+        "Встреча в Вильнюсе\n\n"
+        "Министр финансов Литвы Гинтарас Шимкус встретился с мэром Каунаса Ромасом Будрисом. Мэр Каунаса, в "
+        "свою очередь, отметил, что городу не хватает денег на дороги.\n\n"
+        '"Когда мост открыли, пробки исчезли за неделю", - обратил внимание мэр.'
+    )
+    res = _run(pipeline, text)
+    roads = _claim(res, "не хватает денег на дороги")
+    assert roads.actor is not None and roads.actor.startswith("Ромас Будрис") and roads.speaker_ref == "role"
+    bridge = _claim(res, "пробки исчезли за неделю")
+    assert bridge.actor == roads.actor
