@@ -267,9 +267,14 @@ class SpeakerCore:
             for d in self.drafts
             if d.start < pos and d.actor and sent - self._sent_of(min(ends.get(d.start, d.start), pos)) <= 1
         ]
-        if not before:
+        return self._person_of_last(before)
+
+    def _person_of_last(self, drafts: list[Draft]) -> int | None:
+        """The actor index of the latest of ``drafts``' speakers, if that speaker is a person: "он" and
+        a role noun can only point back to someone who speaks, never to a body quoted just before."""
+        if not drafts:
             return None
-        last = max(before, key=lambda d: d.start)
+        last = max(drafts, key=lambda d: d.start)
         index = next((i for i, a in enumerate(self.state.actors) if a.name == last.actor), None)
         if index is None or self.state.actors[index].kind != "person":
             return None

@@ -169,13 +169,8 @@ class SpeakerFinder(UnnamedSpeakers):
 
     def _recent_speaker(self, pos: int, sent: int, word: str) -> int | None:
         before = [d for d in self.drafts if d.start < pos and d.actor and sent - self._sent_of(d.start) <= 1]
-        if not before:
-            return None
-        last = max(before, key=lambda d: d.start)
-        index = next((i for i, a in enumerate(self.state.actors) if a.name == last.actor), None)
-        if index is None or self.state.actors[index].kind != "person":
-            return None
-        return index if self.resolver.compatible(index, word) else None
+        index = self._person_of_last(before)
+        return index if index is not None and self.resolver.compatible(index, word) else None
 
     def speaker(self, start: int, stop: int, verb: int | None = None) -> Speaker | None:
         """Resolve the words of [start, stop) to a Speaker; None when nobody is named there."""

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis import ArticleAnalysis, analyze
+from claim_checks import run as _run
+
+from analysis import ArticleAnalysis
 from analysis.fiction import mostly_questions, verse_layout
-
-
-def _run(pipeline: Any, text: str) -> ArticleAnalysis:
-    res = analyze(text, pipeline=pipeline)
-    assert isinstance(res, ArticleAnalysis), res
-    return res
 
 
 def _texts(res: ArticleAnalysis) -> list[str]:

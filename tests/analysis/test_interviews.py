@@ -8,14 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis import ArticleAnalysis, analyze
-
-
-def _run(pipeline: Any, text: str) -> ArticleAnalysis:
-    res = analyze(text, pipeline=pipeline)
-    assert isinstance(res, ArticleAnalysis), res
-    return res
-
+from claim_checks import run as _run
 
 MAGAZINE = """Архитектор Лейла Гусейнова: «Город должен принадлежать пешеходам»
 

@@ -13,13 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from analysis import ArticleAnalysis, Claim, analyze
+from claim_checks import run as _run
 
-
-def _run(pipeline: Any, text: str) -> ArticleAnalysis:
-    res = analyze(text, pipeline=pipeline)
-    assert isinstance(res, ArticleAnalysis), res
-    return res
+from analysis import ArticleAnalysis, Claim
 
 
 def _claim(res: ArticleAnalysis, start: str) -> Claim:

@@ -10,20 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis import ArticleAnalysis, analyze
+from claim_checks import claim_with as _claim
+from claim_checks import run as _run
+
 from analysis.model import Claim
-
-
-def _run(pipeline: Any, text: str) -> ArticleAnalysis:
-    res = analyze(text, pipeline=pipeline)
-    assert isinstance(res, ArticleAnalysis), res
-    return res
-
-
-def _claim(res: ArticleAnalysis, fragment: str) -> Claim:
-    found = [c for c in res.claims if fragment in c.text]
-    assert found, (fragment, [(c.speaker, c.text) for c in res.claims])
-    return found[0]
 
 
 def _anonymous(claim: Claim) -> bool:
