@@ -25,7 +25,7 @@ from analysis.speakers import (
     Speaker,
     is_speech,
 )
-from analysis.state import State
+from analysis.state import Mention, State
 from analysis.turns import read_turns
 
 if TYPE_CHECKING:
@@ -81,17 +81,28 @@ class _Finder(ContinuationPasses):
 
     def _attribution_after(self, qs: int, qe: int, inner: str) -> bool:
         m = re.match(r"[,.!?…]?\s*(?:[—–]|-(?=\s))\s*", self.text[qe : qe + 5])
-        if not m:
+        # "«...», сказал X" with a comma and no dash only when the quote opens its sentence: a quoted
+        # phrase inside a sentence ("направлен на «...», говорит X") is the author's, framed by the
+        # sentence's own verb.
+        opens = re.search(r"(?:^|[.!?…:]\s|\n)\s*$", self.text[max(0, qs - 3) : qs]) is not None
+        bare = None if m or not opens else re.match(r",[ \t]*", self.text[qe : qe + 3])
+        found = m or bare
+        if found is None:
             return False
-        a_start = qe + m.end()
+        a_start = qe + found.end()
         # A dot inside a domain ("NEWSru.com") and a short quoted title ("РИА «Новости»") do not end
         # the attribution.
         stop_m = re.search(
             r"\.(?![A-Za-zА-Яа-яЁё0-9])|[!?:;\n]|«(?![^«»\n]{1,40}»)|\s[—–-]\s", self.text[a_start : a_start + 300]
         )
         a_stop = a_start + (stop_m.start() if stop_m else min(300, len(self.text) - a_start))
-        verb = self._speech_verb(self._tok_range(a_start, a_stop))
+        rng = self._tok_range(a_start, a_stop)
+        verb = self._speech_verb(rng)
         if verb is None:
+            return False
+        # "«...», сказал X" with a comma and no dash: the frame must open with its verb, so a quoted
+        # name or title followed by a clause ("«Известия», которые ...") is not read as a quote.
+        if bare and (not rng or verb not in rng[:2]):
             return False
         self.used_verbs.add(verb)
         self.anchor = qs  # a role noun after a long quote refers back from where the quote began
@@ -106,10 +117,17 @@ class _Finder(ContinuationPasses):
         if not colon:
             return False
         region_stop = qs - (len(before) - colon.start())
-        cut = max(before.rfind(ch, 0, colon.start()) for ch in ".!?»\n")
-        region_start = qs - len(before) + cut + 1
-        rng = self._tok_range(region_start, region_stop)
-        verb = self._speech_verb(rng)
+        # A short quoted title ("продюсер «Ледокола», заявил:", "«Ведомости» распространили:") does not
+        # end the frame: only a longer quote does. A verbless frame spans the title only when a name in
+        # the nominative (its subject) is there, not "выступление на заседании клуба «...»:".
+        masked = re.sub(r"«[^«»\n]{1,40}»", lambda t: " " * len(t.group()), before)
+        for lead in (masked, before):
+            cut = max(lead.rfind(ch, 0, colon.start()) for ch in ".!?»\n")
+            region_start = qs - len(before) + cut + 1
+            rng = self._tok_range(region_start, region_stop)
+            verb = self._speech_verb(rng)
+            if verb is not None or any(self._subject_name(m) for m in self._mentions_in(region_start, region_stop)):
+                break
         if verb is not None:
             self.used_verbs.add(verb)
         spk = self.speaker(region_start, region_stop, verb)
@@ -117,6 +135,16 @@ class _Finder(ContinuationPasses):
             return False
         self.add(qs, spk, inner, "quote", verb)
         return True
+
+    def _subject_name(self, m: Mention) -> bool:
+        """A name in the nominative that hangs on no noun or preposition before it ("«Ведомости»
+        распространили"), unlike the genitive title of "на форуме клуба «...»"."""
+        if self.tokens[m.first].case != "Nom":
+            return False
+        k = m.first - 1
+        while k >= 0 and self.tokens[k].text in ("«", '"', "„", "“"):
+            k -= 1
+        return k < 0 or self.tokens[k].pos not in ("NOUN", "ADP", "ADJ", "PROPN")
 
     def block_quotes_pass(self) -> None:
         """A paragraph ending in "X сказал:" quotes the next paragraph, with or without quote marks."""

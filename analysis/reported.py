@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from analysis.models import Models
 
 
+#: "Согласно IDC, ...", "согласно Росстату": a lead whose source is named directly, with no noun of
+#: words; taken only when a name begins right after it (see ``_name_at``).
+_BARE_ACCORDING = re.compile(r"(?<![\w-])[Сс]огласно\s+(?=[«\"A-ZА-ЯЁ])")
 #: "С таким заявлением выступил X", "С подобным призывом обратился X": the words just reported are X's.
 _SUCH_WORDS = re.compile(
     r"(?:С|Со)\s+(?:таким|этим|подобным|соответствующим|этими|такими)\s+(?:[\w-]+\s+){0,2}?"
@@ -142,7 +145,9 @@ class ReportedSpeech(SpeakerFinder):
     def _by_words_of(self, start: int, stop: int) -> None:
         """По словам X, ... / По мнению экспертов, ..."""
         sent = self.text[start:stop]
-        for m in REPORTED_LEADS.finditer(sent):
+        leads = list(REPORTED_LEADS.finditer(sent))
+        leads += [b for b in _BARE_ACCORDING.finditer(sent) if self._name_at(start + b.end())]
+        for m in sorted(leads, key=lambda lead: lead.start()):
             if self._inside_quote(start + m.start()):
                 continue
             comma = sent.find(",", m.end())
@@ -163,6 +168,11 @@ class ReportedSpeech(SpeakerFinder):
             lead = sent[: m.start()].rstrip(" ,")
             claim = sent[comma + 1 :] if not lead or len(lead.split()) <= 1 else lead + " " + sent[comma + 1 :]
             self.add(start + m.start(), spk, claim, "reported")
+
+    def _name_at(self, pos: int) -> bool:
+        """Whether a name of a person, organisation or outlet begins at pos: "согласно IDC, ..." is a
+        lead, "согласно закону, ..." or "согласно плану, ..." is not."""
+        return any(m.start == pos and m.kind != "location" for m in self.state.mentions)
 
     def _framed(self, start: int, stop: int) -> bool:
         """Whether the words from start open with their own speech frame ("канцлер напомнила, что")."""
@@ -221,7 +231,8 @@ class ReportedSpeech(SpeakerFinder):
         for v in range(first, stop):
             tok = self.tokens[v]
             gerund = is_speech_gerund(tok)
-            if not (is_speech(tok) or gerund) or v in self.used_verbs or self.in_quote[v]:
+            framing = is_speech(tok) or gerund or self._gave_to_understand(v)
+            if not framing or v in self.used_verbs or self.in_quote[v]:
                 continue
             j = v + 1
             while j < stop and j - v <= 7 and self.tokens[j].text not in (",", ":") and not self._clause_verb(j):
@@ -267,6 +278,12 @@ class ReportedSpeech(SpeakerFinder):
             self.add(
                 self.tokens[c_start].start, spk, self.text[claim_from : self.tokens[claim_stop - 1].stop], "reported", v
             )
+
+    def _gave_to_understand(self, v: int) -> bool:
+        """ "дал понять, что ...": the infinitive carries the frame, "дать" is only its light verb (a
+        bare "понял, что" is someone's insight, not speech, so "понять" is not a speech verb)."""
+        tok = self.tokens[v]
+        return tok.lemma == "понять" and v > 0 and self.tokens[v - 1].lemma == "дать"
 
     def _clause_verb(self, k: int) -> bool:
         """A verb that opens another clause; a participle ("на закрытом заседании") only modifies a noun."""

@@ -104,7 +104,9 @@ class SpeakerFinder(UnnamedSpeakers):
         if len(between) < 3 or between[0].text != "," or between[-1].text != ",":
             return False
         inner = between[1:-1]
-        if any(t.text in (".", ";", ":", "«", "»") or is_speech(t) for t in inner) or len(inner) > 15:
+        if any(t.text in (".", ";", ":") or is_speech(t) for t in inner) or len(inner) > 15:
+            return False
+        if not _titles_only(inner):
             return False
         first = inner[0]
         return (
@@ -292,3 +294,13 @@ class SpeakerFinder(UnnamedSpeakers):
             return name.split()[-1], None, "name"
         self.resolver.count(found[0], tok.start)
         return name, name, "name"
+
+
+def _titles_only(inner: list[Token]) -> bool:
+    """Whether every quoted stretch of a relative clause is a short title ("продюсер «Ледокола»"): a
+    quote of a sentence or more there is someone's words, not part of the subject."""
+    marks = [k for k, t in enumerate(inner) if t.text in ("«", "»")]
+    if len(marks) % 2:
+        return False
+    pairs = zip(marks[::2], marks[1::2], strict=True)
+    return all(inner[a].text == "«" and inner[b].text == "»" and b - a <= 5 for a, b in pairs)
