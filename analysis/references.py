@@ -5,7 +5,8 @@ Russian news name a speaker once and then refer back ("..., — добавил �
 mention, where compatible means the same gender and number (from natasha's morphology), a person
 for a personal pronoun, and, for a role noun, a person whose role starts with that noun. Mentions in
 subject position or in apposition to a role noun are preferred to possessors ("администрации
-Обамы"), which are rarely what "он" points back to. When nothing compatible is close enough the
+Обамы"), which are rarely what "он" points back to; and a subject "он" prefers the nearest mention in
+the nominative to a nearer oblique one ("с президентом Лукашенко"). When nothing compatible is close enough the
 reference stays unresolved and the caller keeps the words of the text: a wrong name is the one error
 an analyst cannot afford.
 """
@@ -216,6 +217,8 @@ class Resolver:
         pick = (salient or candidates)[0]
         if not salient and len({r.actor for r in candidates}) > 1:
             return None  # only possessors around, and more than one: do not guess
+        if word in PERSONAL and not pick.subject:
+            return _subject_over_oblique(salient, pick)
         return pick.actor
 
     def compatible(self, actor: int, word: str) -> bool:
@@ -330,6 +333,24 @@ class Resolver:
         if pos not in self.counted:
             self.counted.add(pos)
             self.resolved[actor] += 1
+
+
+def _subject_over_oblique(salient: list[Referent], pick: Referent) -> int | None:
+    """ "X провёл переговоры с президентом Y. «...», — заявил он": "он" is X, the subject.
+
+    The nearest salient mention is an oblique one (in apposition to a role noun in the instrumental
+    or genitive): a subject pronoun continues the nearest subject of the preceding text, so the
+    nearest nominative mention wins when there is one. Two different people in the nominative in
+    that nearest sentence compete: unresolved rather than a guess. No nominative at all: the oblique
+    mention stands, as before.
+    """
+    subjects = [r for r in salient if r.subject]
+    if not subjects:
+        return pick.actor
+    nearest = subjects[0]
+    if len({r.actor for r in subjects if r.sent == nearest.sent}) > 1:
+        return None
+    return nearest.actor
 
 
 def _salient(tokens: list[Token], m: Mention) -> bool:
