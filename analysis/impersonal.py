@@ -25,7 +25,6 @@ from analysis.lexicon import (
     SERVICE_NOUNS,
     SOURCE_NOUNS,
 )
-from analysis.model import ClaimKind, SpeakerRef
 from analysis.morph import to_nominative
 from analysis.reported import ReportedSpeech
 from analysis.speakers import OPENERS, Speaker, is_speech
@@ -86,21 +85,6 @@ def _source_head(lemma: str) -> bool:
 
 class UnnamedSources(ReportedSpeech):
     """Speaker rules for frames that name no person: locative bodies, impersonal verbs, bare subjects."""
-
-    def add(
-        self,
-        start: int,
-        speaker: Speaker | None,
-        text: str,
-        kind: ClaimKind,
-        verb: int | None = None,
-        *,
-        ref: SpeakerRef | None = None,
-    ) -> None:
-        """A frame the general rules found nobody for gets its unnamed source first (`unnamed_speaker`)."""
-        if speaker is None:
-            speaker = self.unnamed_speaker(start, verb)  # "сообщается, что", "— рассказали агентству"
-        super().add(start, speaker, text, kind, verb, ref=ref)
 
     def speaker(self, start: int, stop: int, verb: int | None = None) -> Speaker | None:
         """ "в компании заявили", "— сообщили в ведомстве": the place or body said in the locative."""

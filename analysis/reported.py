@@ -49,6 +49,11 @@ class ReportedSpeech(SpeakerFinder):
         super().__init__(state, models, outlets)
         self.fiction = LiteraryContext(state, self.in_quote)
 
+    def unnamed_speaker(self, start: int, verb: int | None) -> Speaker | None:
+        """The last resort for a frame the rules found nobody for; none here, `UnnamedSources` names
+        the unnamed source ("сообщается, что", "— рассказали агентству")."""
+        return None
+
     def add(
         self,
         start: int,
@@ -59,6 +64,8 @@ class ReportedSpeech(SpeakerFinder):
         *,
         ref: SpeakerRef | None = None,
     ) -> None:
+        if speaker is None:
+            speaker = self.unnamed_speaker(start, verb)
         if speaker is None or (speaker[0] is None and speaker[1] is None) or self._question(verb):
             return
         text = re.sub(r"\s+", " ", text).strip(" ,;:—–-\n")
