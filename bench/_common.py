@@ -7,6 +7,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +127,26 @@ def pct(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[max(0, min(98, int(q) - 1))]
+
+
+async def print_plans(
+    explain: Callable[[str], Awaitable[list[str]]], names: Iterable[str], scan: Callable[[str], str | None]
+) -> list[str]:
+    """Print each named query's plan and return "name: what" for every plan line ``scan`` names.
+
+    The query benches differ only in what counts as a full scan (SQLite's "SCAN t" without an index,
+    PostgreSQL's "Seq Scan on t") and how they word it, so ``scan`` is the one thing each passes in:
+    it returns what to report for a scanning line and None for any other."""
+    scans: list[str] = []
+    for name in names:
+        lines = await explain(name)
+        print(f"-- {name}")
+        for line in lines:
+            print(f"   {line}")
+            found = scan(line)
+            if found is not None:
+                scans.append(f"{name}: {found}")
+    return scans
 
 
 def now() -> float:

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import psutil
-from _common import OUT, mb, pct
+from _common import OUT, mb, pct, print_plans
 
 TARGET_S = 1.5
 RSS_TARGET = 20 * 2**20
@@ -149,20 +149,19 @@ async def measure(path: Path, repeat: int, series: int) -> int:
         ok &= grow_bot < RSS_TARGET and grow_render < RSS_TARGET
 
         print("\nEXPLAIN QUERY PLAN of the chart queries:")
-        scans = []
-        for name in CHART_QUERIES:
-            lines = await storage.charts.explain(name)
-            print(f"-- {name}")
-            for line in lines:
-                print(f"   {line}")
-                if line.startswith("SCAN ") and " USING " not in line and not line.startswith(
-                        ("SCAN json_each", "SCAN w", "SCAN u", "SCAN CONSTANT", "SCAN (subquery")):
-                    scans.append(f"{name}: {line}")
+        scans = await print_plans(storage.charts.explain, CHART_QUERIES, _full_scan)
         print("\nfull-table scans:", "none" if not scans else "; ".join(scans))
         ok &= not scans
         await charts.close()
         print("RESULT", "ok" if ok else "target missed")
     return 0 if ok else 1
+
+
+def _full_scan(line: str) -> str | None:
+    """A SQLite plan line that reads a whole stored table (not a json_each, CTE or constant row)."""
+    scans = line.startswith("SCAN ") and " USING " not in line and not line.startswith(
+        ("SCAN json_each", "SCAN w", "SCAN u", "SCAN CONSTANT", "SCAN (subquery"))
+    return line if scans else None
 
 
 def main() -> int:

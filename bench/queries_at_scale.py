@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from _common import OUT, pct
+from _common import OUT, pct, print_plans
 
 from analysis.model import Actor, ArticleAnalysis, Claim, Tag
 from storage.records import NewArticle
@@ -237,14 +237,8 @@ async def measure(path: Path, repeat: int) -> int:
 
         print("\nEXPLAIN QUERY PLAN of the hot queries:")
         tables = _stored_tables(path)
-        scans: list[str] = []
-        for name in HOT_QUERIES:
-            lines = await storage.explain(name)
-            print(f"-- {name}")
-            for line in lines:
-                print(f"   {line}")
-                if _full_scan(line, tables):
-                    scans.append(f"{name}: {line.strip()}")
+        scans = await print_plans(
+            storage.explain, HOT_QUERIES, lambda line: line.strip() if _full_scan(line, tables) else None)
         print("\nfull-table scans:", "none" if not scans else "; ".join(scans))
         ok &= not scans
         print("RESULT", "ok" if ok else "target missed")

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import OUT, ROOT, pct
+from _common import OUT, ROOT, pct, print_plans
 from queries_at_scale import TARGET_MS, Case, generate, query_cases
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/dossier_bench"
@@ -124,18 +124,16 @@ async def measure(path: Path, url: str, repeat: int) -> int:
                   f"{pct(p, 95) / max(pct(s, 95), 0.01):8.2f}x  {'ok' if hit else 'SLOW'}")
 
         print("\nEXPLAIN of the hot queries on PostgreSQL:")
-        scans: list[str] = []
-        for name in HOT_QUERIES:
-            lines = await pg.explain(name)
-            print(f"-- {name}")
-            for line in lines:
-                print(f"   {line}")
-                m = re.search(r"Seq Scan on (\w+)", line)
-                if m:
-                    scans.append(f"{name}: {m.group(1)}")
+        scans = await print_plans(pg.explain, HOT_QUERIES, _seq_scan)
         print("\nsequential scans:", "none" if not scans else "; ".join(scans))
         print("RESULT", "ok" if ok else "target missed")
     return 0 if ok else 1
+
+
+def _seq_scan(line: str) -> str | None:
+    """The table a PostgreSQL plan line reads sequentially, if it does."""
+    m = re.search(r"Seq Scan on (\w+)", line)
+    return m.group(1) if m else None
 
 
 def main() -> int:
