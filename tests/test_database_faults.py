@@ -29,19 +29,18 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_unreachable_database_at_start_is_one_clear_line_and_exit_3(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+async def _exit_with_database_unreachable(
+    command: str, tmp_path: Path, drop: tuple[str, ...], env: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Run `python -m bot COMMAND` against a closed port (password `s3cret`, 2 attempts); assert it exits 3
+    with no traceback and no password; return its output lines and its one "Database error:" line."""
     port = _closed_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "ALLOWED_"))}
-    env.update({
-        "TELEGRAM_BOT_TOKEN": fake_api.token,
-        "TELEGRAM_API_BASE_URL": fake_api.base_url,
-        "TELEGRAM_API_FILE_URL": fake_api.file_url,
-        "DATABASE_URL": f"postgresql://dossier:s3cret@127.0.0.1:{port}/library",
-        "DATABASE_CONNECT_ATTEMPTS": "2",
-        "ANALYSIS_WORKERS": "0",
-    })
+    child = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    child.update(env)
+    child.update({"DATABASE_URL": f"postgresql://dossier:s3cret@127.0.0.1:{port}/library",
+                  "DATABASE_CONNECT_ATTEMPTS": "2"})
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+        sys.executable, "-m", "bot", command, env=child, cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     text = (out + err).decode()
@@ -49,7 +48,17 @@ async def test_unreachable_database_at_start_is_one_clear_line_and_exit_3(fake_a
     assert "Traceback" not in text and "s3cret" not in text
     errors = [line for line in text.splitlines() if line.startswith("Database error:")]
     assert len(errors) == 1 and f"127.0.0.1:{port}" in errors[0] and "after 2 attempts" in errors[0]
-    assert sum("attempt 1 of 2" in line for line in text.splitlines()) == 1  # one line per retry
+    return text.splitlines(), errors
+
+
+async def test_unreachable_database_at_start_is_one_clear_line_and_exit_3(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    lines, _ = await _exit_with_database_unreachable("run", tmp_path, ("TELEGRAM_", "DATABASE_", "ALLOWED_"), {
+        "TELEGRAM_BOT_TOKEN": fake_api.token,
+        "TELEGRAM_API_BASE_URL": fake_api.base_url,
+        "TELEGRAM_API_FILE_URL": fake_api.file_url,
+        "ANALYSIS_WORKERS": "0",
+    })
+    assert sum("attempt 1 of 2" in line for line in lines) == 1  # one line per retry
     assert not fake_api.calls_of("getUpdates")  # never started polling
 
 
@@ -93,16 +102,4 @@ async def test_database_lost_while_the_bot_runs_loses_no_update(
     away = [r for r in caplog.records if "updates stay with Telegram" in r.getMessage()]
     assert len(away) == 1 and not any(r.levelno >= logging.CRITICAL for r in caplog.records)
 async def test_a_worker_with_its_database_unreachable_says_so_and_exits_3(tmp_path: Path) -> None:
-    port = _closed_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "ANALYSIS_"))}
-    env.update({"DATABASE_URL": f"postgresql://dossier:s3cret@127.0.0.1:{port}/library",
-                "DATABASE_CONNECT_ATTEMPTS": "2"})
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "worker", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
-    text = (out + err).decode()
-    assert proc.returncode == 3, text
-    assert "Traceback" not in text and "s3cret" not in text
-    errors = [line for line in text.splitlines() if line.startswith("Database error:")]
-    assert len(errors) == 1 and "after 2 attempts" in errors[0]
+    await _exit_with_database_unreachable("worker", tmp_path, ("TELEGRAM_", "DATABASE_", "ANALYSIS_"), {})
