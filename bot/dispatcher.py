@@ -59,23 +59,29 @@ class ChatDispatcher:
         self._failing = False
         self._done: list[tuple[int, asyncio.Future[None]]] = []
         self._marking: asyncio.Task[None] | None = None
+        self._loop_ended: asyncio.Event | None = None  # set once `run` can start no more handlers
 
     def wake(self) -> None:
         """An update was stored here: claim it now instead of at the next poll."""
         self._wake.set()
 
     async def run(self) -> None:
+        ended = self._loop_ended = asyncio.Event()
         renewer = asyncio.get_running_loop().create_task(self._renew(), name="dossier.inbox-renew")
         try:
             while not self._stopping:
                 self._wake.clear()
                 room = self.concurrency - len(self._running)
                 if room > 0:
-                    for claimed in await self._claim(room):
-                        self._start(claimed)
+                    claimed = await self._claim(room)
+                    if self._stopping:
+                        break  # stopped while claiming: `stop` gives these back, nothing starts now
+                    for one in claimed:
+                        self._start(one)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
         finally:
+            ended.set()
             renewer.cancel()
             await asyncio.gather(renewer, return_exceptions=True)
 
@@ -83,6 +89,10 @@ class ChatDispatcher:
         """Claim nothing more, let running handlers finish (up to STOP_GRACE), give back the rest."""
         self._stopping = True
         self._wake.set()
+        if self._loop_ended is not None:
+            # A claim in flight when stop was called must not start a handler after the wait below
+            # (it would run on into a closed storage): wait for the loop to leave first.
+            await self._loop_ended.wait()
         running = list(self._running.values())
         if running:
             _, late = await asyncio.wait(running, timeout=STOP_GRACE)
